@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { openDatabase, type Db } from './db';
+import { SqliteDocStore, type DocPersistence } from './docStore';
+import { createApi, type Middleware } from './http/api';
+import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade';
+import { lanAddresses } from './network';
+import { Relay, type RelayLimits } from './relay/Relay';
+import { RoundStore } from './rounds';
+
+export interface Kleed {
+	db: Db;
+	rounds: RoundStore;
+	relay: Relay;
+	/** Connect-style middleware for /api/*; calls `next` for everything else. */
+	api: Middleware;
+	/** Handles upgrades on /sync/*; returns false for other paths. */
+	upgrade: UpgradeHandler;
+	/** Flushes and compacts every room, closes sockets and the database. */
+	close(): void;
+}
+
+export interface KleedOptions {
+	config: Pick<Config, 'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs'>;
+	log: Logger;
+	limits?: Partial<RelayLimits>;
+	/** Replaces SQLite doc storage (tests use it to slow loading down). */
+	persistence?: DocPersistence;
+}
+
+/**
+ * Builds everything behind the one port: storage, relay, API and upgrade routing. Used by the
+ * production entry (server/index.ts), the Vite dev plugin and the integration tests alike.
+ */
+export function createKleed({ config, log, limits, persistence }: KleedOptions): Kleed {
+	const db = openDatabase(config.databaseFile);
+	const rounds = new RoundStore(db);
+	const relay = new Relay(persistence ?? new SqliteDocStore(db), log, {
+		idleUnloadMs: config.roomIdleMs,
+		...limits
+	});
+	const api = createApi({ rounds, config, log, lanAddresses });
+	const upgrade = createUpgradeHandler({ rounds, relay, log });
+	let closed = false;
+	return {
+		db,
+		rounds,
+		relay,
+		api,
+		upgrade: upgrade.handle,
+		close() {
+			if (closed) return;
+			closed = true;
+			relay.close();
+			upgrade.close();
+			db.pragma('wal_checkpoint(TRUNCATE)');
+			db.close();
+		}
+	};
+}

@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+	.number({ error: 'must be a whole number between 0 and 65535' })
+	.int('must be a whole number between 0 and 65535')
+	.min(0, 'must be a whole number between 0 and 65535')
+	.max(65535, 'must be a whole number between 0 and 65535');
+
+const envSchema = z.object({
+	PORT: port.default(3000),
+	HOST: z
+		.string()
+		.trim()
+		.min(1, 'must not be empty')
+		.regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or an IP address, e.g. 0.0.0.0')
+		.default('0.0.0.0'),
+	DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+	PUBLIC_URL: z
+		.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://kleed.example.org' })
+		.transform((url) => url.replace(/\/+$/, ''))
+		.optional(),
+	LOG_LEVEL: z
+		.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+			error: 'must be one of fatal, error, warn, info, debug, trace, silent'
+		})
+		.default('info'),
+	ROOM_IDLE_SECONDS: z.coerce
+		.number({ error: 'must be a number of seconds' })
+		.positive('must be more than 0')
+		.default(30)
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	/** Absolute path of the SQLite file. */
+	databaseFile: string;
+	/** Base of the links handed out (QR code); when unset, derived from each request. */
+	publicUrl: string | undefined;
+	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+	roomIdleMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment; throws ConfigError with one readable line per problem. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+	// An empty variable (PORT=) means "not set".
+	const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+	const parsed = envSchema.safeParse(present);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => {
+			const key = String(issue.path[0]);
+			return `  ${key}=${JSON.stringify(env[key] ?? '')}: ${issue.message}`;
+		});
+		throw new ConfigError(`Kleed cannot start, a setting is wrong:\n${lines.join('\n')}`);
+	}
+	const e = parsed.data;
+	const dataDir = resolve(e.DATA_DIR);
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir,
+		databaseFile: resolve(dataDir, 'kleed.db'),
+		publicUrl: e.PUBLIC_URL,
+		logLevel: e.LOG_LEVEL,
+		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000
+	};
+}

@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export type Db = Database.Database;
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.
+ * Never edit a migration that has shipped: append a new one.
+ */
+const MIGRATIONS: string[] = [
+	`CREATE TABLE rounds (
+		code TEXT PRIMARY KEY,
+		key_hash BLOB NOT NULL,
+		projector_hash BLOB NOT NULL,
+		title TEXT NOT NULL DEFAULT '',
+		language TEXT NOT NULL DEFAULT 'nl',
+		created_at INTEGER NOT NULL,
+		last_activity INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE participants (
+		id TEXT PRIMARY KEY,
+		round_code TEXT NOT NULL REFERENCES rounds(code) ON DELETE CASCADE,
+		token_hash BLOB NOT NULL UNIQUE,
+		name TEXT NOT NULL,
+		presence TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	);
+	CREATE INDEX participants_round ON participants(round_code);
+	CREATE TABLE doc_updates (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		round_code TEXT NOT NULL REFERENCES rounds(code) ON DELETE CASCADE,
+		data BLOB NOT NULL
+	);
+	CREATE INDEX doc_updates_round ON doc_updates(round_code, id);`
+];
+
+/**
+ * Opens (and creates or migrates) the Kleed database. WAL lets readers and the single writer
+ * work side by side; `synchronous = NORMAL` in WAL mode keeps every committed transaction
+ * through a process crash (SIGKILL) — only a power cut can lose the last ones.
+ * `secure_delete` overwrites deleted content, so erased stories do not linger in free pages.
+ */
+export function openDatabase(file: string): Db {
+	if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+	const db = new Database(file);
+	db.pragma('journal_mode = WAL');
+	db.pragma('synchronous = NORMAL');
+	db.pragma('secure_delete = ON');
+	db.pragma('foreign_keys = ON');
+	db.pragma('busy_timeout = 5000');
+	migrate(db);
+	return db;
+}
+
+function migrate(db: Db): void {
+	const current = db.pragma('user_version', { simple: true }) as number;
+	if (current > MIGRATIONS.length) {
+		throw new Error(
+			`The database was written by a newer Kleed (schema ${current}, this one knows ${MIGRATIONS.length}).`
+		);
+	}
+	for (let version = current; version < MIGRATIONS.length; version++) {
+		db.transaction(() => {
+			db.exec(MIGRATIONS[version] as string);
+			db.pragma(`user_version = ${version + 1}`);
+		})();
+	}
+}

@@ -1,0 +1,59 @@
+import type { Db } from './db';
+
+export interface PendingUpdate {
+	code: string;
+	update: Uint8Array;
+}
+
+/**
+ * Durable storage of each round's Yjs updates: an append-only log per round, merged into one row
+ * when the room unloads. The relay talks to this small interface so tests can slow it down.
+ */
+export interface DocPersistence {
+	/** All stored updates of a round, oldest first. */
+	load(code: string): Promise<Uint8Array[]>;
+	/** Writes a batch of updates (any rounds) in one transaction. Synchronous: returns when durable. */
+	append(batch: readonly PendingUpdate[]): void;
+	/** Replaces a round's log by one update holding its whole state. */
+	replace(code: string, state: Uint8Array): void;
+}
+
+export class SqliteDocStore implements DocPersistence {
+	readonly #select;
+	readonly #appendBatch;
+	readonly #replace;
+
+	constructor(db: Db, now: () => number = Date.now) {
+		this.#select = db.prepare<[string], { data: Buffer }>(
+			'SELECT data FROM doc_updates WHERE round_code = ? ORDER BY id'
+		);
+		const insert = db.prepare('INSERT INTO doc_updates (round_code, data) VALUES (?, ?)');
+		const touch = db.prepare('UPDATE rounds SET last_activity = ? WHERE code = ?');
+		const remove = db.prepare('DELETE FROM doc_updates WHERE round_code = ?');
+		this.#appendBatch = db.transaction((batch: readonly PendingUpdate[]) => {
+			const touched = new Set<string>();
+			for (const { code, update } of batch) {
+				insert.run(code, update);
+				touched.add(code);
+			}
+			const at = now();
+			for (const code of touched) touch.run(at, code);
+		});
+		this.#replace = db.transaction((code: string, state: Uint8Array) => {
+			remove.run(code);
+			insert.run(code, state);
+		});
+	}
+
+	async load(code: string): Promise<Uint8Array[]> {
+		return this.#select.all(code).map((row) => new Uint8Array(row.data));
+	}
+
+	append(batch: readonly PendingUpdate[]): void {
+		if (batch.length > 0) this.#appendBatch(batch);
+	}
+
+	replace(code: string, state: Uint8Array): void {
+		this.#replace(code, state);
+	}
+}

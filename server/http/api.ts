@@ -1,0 +1,273 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import {
+	PROTOCOL_VERSION,
+	normalizeCode,
+	pagePaths,
+	type ApiError,
+	type CreateRoundResponse,
+	type JoinResponse,
+	type RoundInfo,
+	type SessionInfo
+} from '../../src/lib/protocol';
+import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas';
+import type { Config } from '../config';
+import { isLoopback, listensOnAllInterfaces } from '../network';
+import type { RoundStore } from '../rounds';
+
+export type Next = () => void;
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+
+export interface ApiDeps {
+	rounds: RoundStore;
+	config: Pick<Config, 'host' | 'publicUrl'>;
+	log: Logger;
+	lanAddresses: () => string[];
+}
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: ApiError,
+		readonly headers: Record<string, string> = {}
+	) {
+		super(body.message);
+	}
+}
+
+const notFound = (message: string) => new HttpError(404, { error: 'not_found', message });
+
+type Handler = (req: IncomingMessage, params: { code?: string }) => Promise<[number, unknown]>;
+interface Route {
+	method: string;
+	pattern: RegExp;
+	handler: Handler;
+}
+
+/**
+ * The JSON API under /api. Everything else falls through to `next` (SvelteKit). Every body is
+ * size-limited and validated with a schema; errors are `ApiError` with a readable message.
+ */
+export function createApi(deps: ApiDeps): Middleware {
+	const { rounds } = deps;
+
+	const roundOf = (code: string | undefined) => {
+		const normal = normalizeCode(code ?? '');
+		const round = normal ? rounds.get(normal) : null;
+		if (!round) throw notFound('There is no round with this code.');
+		return round;
+	};
+
+	const routes: Route[] = [
+		{
+			method: 'GET',
+			pattern: /^\/api\/health$/,
+			handler: async () => [200, { ok: true, protocol: PROTOCOL_VERSION }]
+		},
+		{
+			method: 'POST',
+			pattern: /^\/api\/rounds$/,
+			handler: async (req) => {
+				const input = await readJson(req, createRoundRequest, { allowEmpty: true });
+				const created = rounds.create({
+					title: input.title ?? '',
+					language: input.language ?? 'nl'
+				});
+				const base = baseUrl(req, deps);
+				const body: CreateRoundResponse = {
+					...created,
+					links: {
+						facilitator: `${base}${pagePaths.facilitator(created.code)}#key=${created.facilitatorKey}`,
+						participant: `${base}${pagePaths.participant(created.code)}`,
+						projector: `${base}${pagePaths.projector(created.code)}#token=${created.projectorToken}`
+					}
+				};
+				deps.log.info({ round: created.code }, 'round created');
+				return [201, body];
+			}
+		},
+		{
+			method: 'GET',
+			pattern: /^\/api\/rounds\/([^/]+)$/,
+			handler: async (_req, { code }) => {
+				const round = roundOf(code);
+				const body: RoundInfo = { code: round.code, title: round.title, language: round.language };
+				return [200, body];
+			}
+		},
+		{
+			method: 'POST',
+			pattern: /^\/api\/rounds\/([^/]+)\/participants$/,
+			handler: async (req, { code }) => {
+				const round = roundOf(code);
+				const input = await readJson(req, joinRequest);
+				const body: JoinResponse = rounds.addParticipant(round.code, input);
+				deps.log.info({ round: round.code, participant: body.participantId }, 'participant added');
+				return [201, body];
+			}
+		},
+		{
+			method: 'GET',
+			pattern: /^\/api\/rounds\/([^/]+)\/session$/,
+			handler: async (req, { code }) => {
+				const round = roundOf(code);
+				const token = bearerToken(req);
+				if (!token) {
+					throw new HttpError(
+						401,
+						{ error: 'unauthorized', message: 'Send your round token as "Authorization: Bearer …".' },
+						{ 'WWW-Authenticate': 'Bearer' }
+					);
+				}
+				const identity = rounds.verifyToken(round.code, token);
+				if (!identity) {
+					throw new HttpError(403, {
+						error: 'forbidden',
+						message: 'This token does not belong to this round.'
+					});
+				}
+				const body: SessionInfo = { code: round.code, ...identity };
+				return [200, body];
+			}
+		}
+	];
+
+	return (req, res, next) => {
+		const path = (req.url ?? '/').split('?')[0] ?? '/';
+		if (path !== '/api' && !path.startsWith('/api/')) return next();
+		void respond(req, res, path, routes, deps.log);
+	};
+}
+
+async function respond(
+	req: IncomingMessage,
+	res: ServerResponse,
+	path: string,
+	routes: Route[],
+	log: Logger
+): Promise<void> {
+	try {
+		const matching = routes.filter((r) => r.pattern.test(path));
+		if (matching.length === 0) throw notFound('No such API endpoint.');
+		const route = matching.find((r) => r.method === req.method);
+		if (!route) {
+			const allow = matching.map((r) => r.method).join(', ');
+			throw new HttpError(
+				405,
+				{ error: 'method_not_allowed', message: `Use ${allow} here.` },
+				{ Allow: allow }
+			);
+		}
+		const match = route.pattern.exec(path);
+		const code = match?.[1] !== undefined ? safeDecode(match[1]) : undefined;
+		const [status, body] = await route.handler(req, { code });
+		send(res, status, body);
+	} catch (err) {
+		if (err instanceof HttpError) return send(res, err.status, err.body, err.headers);
+		log.error({ err }, 'API error');
+		send(res, 500, { error: 'server_error', message: 'Something went wrong on the server.' });
+	}
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers = {}): void {
+	if (res.headersSent) return;
+	res.writeHead(status, {
+		'Content-Type': 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store',
+		...headers
+	});
+	res.end(JSON.stringify(body));
+}
+
+function safeDecode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return '';
+	}
+}
+
+/** Reads a JSON body of at most MAX_BODY_BYTES and validates it with `schema`. */
+async function readJson<T extends z.ZodType>(
+	req: IncomingMessage,
+	schema: T,
+	{ allowEmpty = false } = {}
+): Promise<z.infer<T>> {
+	const raw = await readBody(req);
+	let json: unknown = {};
+	if (raw.length > 0 || !allowEmpty) {
+		const type = req.headers['content-type'] ?? '';
+		if (!/^application\/json\b/i.test(type)) {
+			throw new HttpError(415, {
+				error: 'unsupported_media_type',
+				message: 'Send the body as JSON with "Content-Type: application/json".'
+			});
+		}
+		try {
+			json = JSON.parse(raw.toString('utf8'));
+		} catch {
+			throw new HttpError(400, { error: 'invalid', message: 'The body is not valid JSON.' });
+		}
+	}
+	const parsed = schema.safeParse(json);
+	if (!parsed.success) {
+		const issues = describeIssues(parsed.error);
+		const message = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+		throw new HttpError(400, { error: 'invalid', message, issues });
+	}
+	return parsed.data;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const declared = Number(req.headers['content-length'] ?? 0);
+		const tooLarge = () =>
+			new HttpError(413, {
+				error: 'too_large',
+				message: `The body may be at most ${MAX_BODY_BYTES} bytes.`
+			});
+		if (declared > MAX_BODY_BYTES) {
+			req.resume();
+			return reject(tooLarge());
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				req.removeAllListeners('data');
+				req.resume();
+				reject(tooLarge());
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+function bearerToken(req: IncomingMessage): string | null {
+	const header = req.headers.authorization ?? '';
+	const match = /^Bearer\s+(\S+)$/i.exec(header);
+	return match?.[1] ?? null;
+}
+
+/**
+ * Base of the links we hand out. When the facilitator opened the app on the laptop itself
+ * (localhost) and we listen on the network, tablets need the laptop's LAN address instead.
+ */
+export function baseUrl(req: IncomingMessage, deps: Pick<ApiDeps, 'config' | 'lanAddresses'>) {
+	if (deps.config.publicUrl) return deps.config.publicUrl;
+	const host = (req.headers.host ?? 'localhost').replace(/[^A-Za-z0-9.:[\]-]/g, '');
+	const portMatch = /:(\d+)$/.exec(host);
+	const hostname = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+	if (isLoopback(hostname) && listensOnAllInterfaces(deps.config.host)) {
+		const lan = deps.lanAddresses()[0];
+		if (lan) return `http://${lan}${portMatch ? `:${portMatch[1]}` : ''}`;
+	}
+	return `http://${host}`;
+}

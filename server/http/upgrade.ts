@@ -1,0 +1,74 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import {
+	CLOSE_REASON,
+	CloseCode,
+	PROTOCOL_VERSION,
+	SYNC_PATH,
+	normalizeCode
+} from '../../src/lib/protocol';
+import type { Relay } from '../relay/Relay';
+import { attachWebSocket } from '../relay/wsSocket';
+import type { RoundStore } from '../rounds';
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+const SYNC_ROUTE = new RegExp(`^${SYNC_PATH}/([^/?]+)$`);
+
+/**
+ * Routes WebSocket upgrades on /sync/{code}: authenticates the token before the handshake and
+ * refuses with a plain HTTP status (404 unknown round, 401 no token, 403 wrong token).
+ * Returns false for other paths (e.g. Vite's HMR socket) so the caller can pass them on.
+ */
+export function createUpgradeHandler(deps: {
+	rounds: RoundStore;
+	relay: Relay;
+	log: Logger;
+}): { handle: UpgradeHandler; close: () => void } {
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: deps.relay.limits.maxPayload,
+		perMessageDeflate: false
+	});
+
+	const handle: UpgradeHandler = (req, socket, head) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		const match = SYNC_ROUTE.exec(url.pathname);
+		if (!match) return false;
+		socket.on('error', () => socket.destroy());
+		const code = normalizeCode(safeDecode(match[1] ?? ''));
+		if (!code || !deps.rounds.get(code)) return refuse(socket, 404, 'Not Found');
+		const token = url.searchParams.get('token');
+		if (!token) return refuse(socket, 401, 'Unauthorized');
+		const identity = deps.rounds.verifyToken(code, token);
+		if (!identity) return refuse(socket, 403, 'Forbidden');
+		const version = url.searchParams.get('v');
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			// A page from an older or newer release: tell it to reload, rather than misread frames.
+			if (version !== null && version !== String(PROTOCOL_VERSION)) {
+				ws.close(CloseCode.versionMismatch, CLOSE_REASON.versionMismatch);
+				return;
+			}
+			attachWebSocket(ws, (relaySocket) => deps.relay.connect(relaySocket, code, identity));
+			deps.log.debug({ round: code, role: identity.role }, 'connected');
+		});
+		return true;
+	};
+
+	return { handle, close: () => wss.close() };
+}
+
+function refuse(socket: Duplex, status: number, text: string): true {
+	socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+	return true;
+}
+
+function safeDecode(segment: string): string {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return '';
+	}
+}

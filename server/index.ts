@@ -1,0 +1,60 @@
+/**
+ * Production entry: reads the configuration, loads SvelteKit's built handler and serves pages,
+ * API and relay on one port. This file only wires; the parts live in serve.ts and app.ts.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Middleware } from './http/api';
+import { createLogger } from './log';
+import { lanAddresses, listensOnAllInterfaces } from './network';
+import { serve } from './serve';
+
+let config: Config;
+try {
+	config = loadConfig(process.env);
+} catch (err) {
+	if (!(err instanceof ConfigError)) throw err;
+	console.error(err.message);
+	process.exit(1);
+}
+
+const handlerFile = fileURLToPath(new URL('../build/handler.js', import.meta.url));
+if (!existsSync(handlerFile)) {
+	console.error('Kleed is not built yet. Run "npm run build" (or "npm start", which builds).');
+	process.exit(1);
+}
+const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: Middleware };
+
+const running = await serve({ config, log: createLogger(config.logLevel), pages: handler }).catch(
+	(err: NodeJS.ErrnoException) => {
+		console.error(
+			err.code === 'EADDRINUSE'
+				? `Port ${config.port} is already in use. Stop the other program or set PORT.`
+				: `Kleed could not start: ${err.message}`
+		);
+		process.exit(1);
+	}
+);
+
+const lines = [`Kleed is running. Open http://localhost:${running.port}`];
+if (listensOnAllInterfaces(config.host)) {
+	for (const ip of lanAddresses()) {
+		lines.push(`Tablets on the same wifi can use http://${ip}:${running.port}`);
+	}
+} else {
+	lines.push(`Listening on ${config.host} only.`);
+}
+lines.push(`Data is kept in ${config.databaseFile}`);
+// Tests and scripts read the port from the last line.
+console.log(`${lines.join('\n')}\nkleed listening on port ${running.port}`);
+
+let stopping = false;
+function shutdown() {
+	if (stopping) return;
+	stopping = true;
+	setTimeout(() => process.exit(0), 3000).unref();
+	void running.stop().then(() => process.exit(0));
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,262 @@
+import * as decoding from 'lib0/decoding';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+	CLOSE_REASON,
+	CloseCode,
+	MessageType,
+	SyncMessageType,
+	type AwarenessUser,
+	type CloseCodeName,
+	type IntentResult
+} from '../../src/lib/protocol';
+import { describeIssues, intentRequest } from '../../src/lib/schemas';
+import type { Identity } from '../rounds';
+import {
+	allAwarenessFrame,
+	decodeAwarenessUpdate,
+	encodeAwarenessUpdate,
+	intentResultFrame,
+	isEmptyUpdate,
+	permissionDeniedFrame,
+	syncStep1Frame,
+	syncStep2Frame,
+	type AwarenessEntry
+} from './frames';
+import { applyIntent, type IntentOutcome } from './intents';
+import { RateLimiter } from './RateLimiter';
+import type { RelayLimits } from './Relay';
+import type { Room } from './Room';
+import type { RelaySocket } from './socket';
+
+/** Thrown by a handler when a frame is malformed; closes that connection with `badFrame`. */
+class BadFrame extends Error {}
+
+let nextConnectionId = 1;
+
+/**
+ * One socket in one room. Every frame passes, in order: rate limit -> (queue while the room
+ * loads) -> guarded decode -> role policy -> handler. Any exception closes only this connection.
+ */
+export class Connection {
+	readonly id = nextConnectionId++;
+	readonly identity: Identity;
+	readonly room: Room;
+	/** Set by the heartbeat before each ping; a pong or any frame sets it again. */
+	alive = true;
+	#closed = false;
+	readonly #socket: RelaySocket;
+	readonly #limiter: RateLimiter;
+	readonly #limits: RelayLimits;
+	/** The one awareness client id this connection may set and remove. */
+	#awarenessClientId: number | null = null;
+
+	constructor(socket: RelaySocket, room: Room, identity: Identity, limits: RelayLimits) {
+		this.#socket = socket;
+		this.room = room;
+		this.identity = identity;
+		this.#limits = limits;
+		this.#limiter = new RateLimiter(limits.rateBurst, limits.ratePerSecond);
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get awarenessClientId(): number | null {
+		return this.#awarenessClientId;
+	}
+
+	get canWrite(): boolean {
+		return this.identity.role === 'facilitator';
+	}
+
+	/** Called once the room is live: the first frames of the y-websocket handshake. */
+	start(): void {
+		// Only writers are asked for their state: a read-only client's SyncStep2 would be refused.
+		if (this.canWrite) this.send(syncStep1Frame(Y.encodeStateVector(this.room.doc)));
+		if (this.room.awareness.getStates().size > 0) this.send(allAwarenessFrame(this.room.awareness));
+	}
+
+	/** A frame from the socket. */
+	receive(data: Uint8Array): void {
+		if (this.#closed) return;
+		this.alive = true;
+		if (!this.#limiter.take()) return this.close('rateLimited');
+		if (!this.room.live) return this.room.enqueue(this, data);
+		this.handle(data);
+	}
+
+	/** Decodes and handles one frame; the room must be live. */
+	handle(data: Uint8Array): void {
+		if (this.#closed) return;
+		try {
+			const decoder = decoding.createDecoder(data);
+			const type = decoding.readVarUint(decoder);
+			switch (type) {
+				case MessageType.sync:
+					return this.#onSync(decoder);
+				case MessageType.awareness:
+					return this.#onAwareness(decoder);
+				case MessageType.queryAwareness:
+					expectEnd(decoder);
+					return this.send(allAwarenessFrame(this.room.awareness));
+				case MessageType.intent:
+					return this.#onIntent(decoder);
+				default:
+					// auth (2) and intentResult (11) only flow server -> client.
+					throw new BadFrame(`message type ${type} not accepted from clients`);
+			}
+		} catch (err) {
+			// Decoders (lib0, yjs, JSON) throw plain errors on malformed input: whatever a frame
+			// makes them throw, only this connection pays for it.
+			this.room.log.info({ conn: this.id, reason: errorMessage(err) }, 'bad frame');
+			return this.close('badFrame');
+		}
+	}
+
+	send(frame: Uint8Array): void {
+		if (this.#closed) return;
+		if (this.#socket.bufferedAmount > this.#limits.maxBufferedBytes) {
+			return this.close('slowConsumer');
+		}
+		this.#socket.send(frame);
+	}
+
+	/** Closes with one of the documented close codes and leaves the room. */
+	close(name: CloseCodeName): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#socket.close(CloseCode[name], CLOSE_REASON[name]);
+		this.room.remove(this);
+	}
+
+	/** Drops a dead peer without a closing handshake. */
+	terminate(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.#socket.terminate();
+		this.room.remove(this);
+	}
+
+	ping(): void {
+		this.#socket.ping();
+	}
+
+	/** The socket closed from the other side. */
+	socketClosed(): void {
+		if (this.#closed) return;
+		this.#closed = true;
+		this.room.remove(this);
+	}
+
+	#onSync(decoder: decoding.Decoder): void {
+		const kind = decoding.readVarUint(decoder);
+		const payload = decoding.readVarUint8Array(decoder);
+		expectEnd(decoder);
+		switch (kind) {
+			case SyncMessageType.step1: {
+				// Answer once everything already applied is durable: a client never sees state a
+				// crash could take back.
+				Y.decodeStateVector(payload);
+				this.room.relay.whenDurable(() =>
+					this.send(syncStep2Frame(Y.encodeStateAsUpdate(this.room.doc, payload)))
+				);
+				return;
+			}
+			case SyncMessageType.step2:
+			case SyncMessageType.update: {
+				if (!this.canWrite) {
+					// The stock provider answers our state with an empty update; that is no write.
+					if (!isEmptyUpdate(payload)) {
+						this.send(permissionDeniedFrame('read-only connection: changes go through intents'));
+					}
+					return;
+				}
+				// Parse fully before touching the doc, so a malformed update cannot half-apply.
+				Y.decodeUpdate(payload);
+				Y.applyUpdate(this.room.doc, payload, this);
+				return;
+			}
+			default:
+				throw new BadFrame(`unknown sync message ${kind}`);
+		}
+	}
+
+	#onAwareness(decoder: decoding.Decoder): void {
+		const update = decoding.readVarUint8Array(decoder);
+		expectEnd(decoder);
+		if (update.length > this.#limits.maxAwarenessBytes) throw new BadFrame('awareness too large');
+		const accepted: AwarenessEntry[] = [];
+		// The stock provider echoes every awareness change it hears, other clients' included: those
+		// entries are dropped silently. Only this connection's own client id is ever applied.
+		for (const entry of decodeAwarenessUpdate(update)) {
+			if (this.#awarenessClientId === null) {
+				if (entry.state === null || !this.room.claimAwareness(entry.clientId, this)) continue;
+				this.#awarenessClientId = entry.clientId;
+			}
+			if (entry.clientId !== this.#awarenessClientId) continue;
+			accepted.push({
+				clientId: entry.clientId,
+				clock: entry.clock,
+				// Identity comes from the token, never from what the client wrote.
+				state: entry.state === null ? null : { ...entry.state, user: this.awarenessUser() }
+			});
+		}
+		if (accepted.length === 0) return;
+		awarenessProtocol.applyAwarenessUpdate(
+			this.room.awareness,
+			encodeAwarenessUpdate(accepted),
+			this
+		);
+	}
+
+	#onIntent(decoder: decoding.Decoder): void {
+		const text = decoding.readVarString(decoder);
+		expectEnd(decoder);
+		if (text.length > this.#limits.maxIntentChars) throw new BadFrame('intent too large');
+		let json: unknown;
+		try {
+			json = JSON.parse(text);
+		} catch {
+			return this.#answer({ id: 0, ok: false, error: 'invalid', message: 'intent is not JSON' });
+		}
+		const parsed = intentRequest.safeParse(json);
+		if (!parsed.success) {
+			const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : 0;
+			const message = describeIssues(parsed.error)
+				.map((issue) => `${issue.path}: ${issue.message}`)
+				.join('; ');
+			return this.#answer({ id, ok: false, error: 'invalid', message });
+		}
+		const { id, intent } = parsed.data;
+		let outcome: IntentOutcome;
+		try {
+			outcome = applyIntent({ doc: this.room.doc, identity: this.identity, now: Date.now }, intent);
+		} catch (err) {
+			this.room.log.error({ conn: this.id, intent: intent.type, err }, 'intent failed');
+			outcome = { ok: false, error: 'server_error', message: 'the server could not do this' };
+		}
+		this.#answer({ id, ...outcome });
+	}
+
+	/** Intent answers wait until the change they made is durable and broadcast. */
+	#answer(result: IntentResult): void {
+		this.room.relay.whenDurable(() => this.send(intentResultFrame(result)));
+	}
+
+	awarenessUser(): AwarenessUser {
+		const { role, participantId, name } = this.identity;
+		return participantId ? { role, participantId, name } : { role };
+	}
+}
+
+function expectEnd(decoder: decoding.Decoder): void {
+	if (decoding.hasContent(decoder)) throw new BadFrame('trailing bytes');
+}
+
+/** Our own messages are safe to log; a decoder's may quote the input (names, stories): not those. */
+function errorMessage(err: unknown): string {
+	if (err instanceof BadFrame) return err.message;
+	return err instanceof Error ? err.name : typeof err;
+}

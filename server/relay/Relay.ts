@@ -1,0 +1,184 @@
+import type { Logger } from 'pino';
+import type { DocPersistence } from '../docStore';
+import type { Identity } from '../rounds';
+import { Connection } from './Connection';
+import { updateFrame } from './frames';
+import { Room } from './Room';
+import type { RelaySocket, SocketEvents } from './socket';
+
+export interface RelayLimits {
+	/** Largest frame accepted, in bytes (enforced by the socket layer, e.g. ws `maxPayload`). */
+	maxPayload: number;
+	/** Token bucket per connection: burst size and refill rate (frames). */
+	rateBurst: number;
+	ratePerSecond: number;
+	/** A client that lets this much pile up unsent is dropped (slowConsumer). */
+	maxBufferedBytes: number;
+	maxAwarenessBytes: number;
+	maxIntentChars: number;
+	/** How long an empty room stays in memory before it is compacted and unloaded. */
+	idleUnloadMs: number;
+	/** Ping interval; a socket that has not answered the previous ping is dropped. */
+	heartbeatMs: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+	maxPayload: 1024 * 1024,
+	rateBurst: 300,
+	ratePerSecond: 100,
+	maxBufferedBytes: 8 * 1024 * 1024,
+	maxAwarenessBytes: 8 * 1024,
+	maxIntentChars: 8 * 1024,
+	idleUnloadMs: 30_000,
+	heartbeatMs: 30_000
+};
+
+interface Pending {
+	room: Room;
+	update: Uint8Array;
+	origin: unknown;
+}
+
+/**
+ * The sync relay: rooms by round code, the write-then-broadcast flusher, and the heartbeat.
+ *
+ * Durability: doc updates are not sent the moment they happen. They are collected for the rest
+ * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a
+ * client can never have seen an update that a crash (even SIGKILL) takes back.
+ */
+export class Relay {
+	readonly limits: RelayLimits;
+	readonly #rooms = new Map<string, Room>();
+	readonly #persistence: DocPersistence;
+	readonly #log: Logger;
+	#pending: Pending[] = [];
+	#afterFlush: (() => void)[] = [];
+	#flushScheduled = false;
+	readonly #heartbeat: ReturnType<typeof setInterval>;
+
+	constructor(persistence: DocPersistence, log: Logger, limits: Partial<RelayLimits> = {}) {
+		this.#persistence = persistence;
+		this.#log = log;
+		this.limits = { ...DEFAULT_LIMITS, ...limits };
+		this.#heartbeat = setInterval(() => this.#beat(), this.limits.heartbeatMs);
+		this.#heartbeat.unref?.();
+	}
+
+	/** Attaches an authenticated socket to the round `code`; returns what the socket must call. */
+	connect(socket: RelaySocket, code: string, identity: Identity): SocketEvents {
+		let room = this.#rooms.get(code);
+		if (!room) {
+			room = new Room(code, this, this.#persistence, this.#log);
+			this.#rooms.set(code, room);
+			void room.load();
+		}
+		const conn = new Connection(socket, room, identity, this.limits);
+		room.add(conn);
+		return {
+			message: (data) => conn.receive(data),
+			pong: () => {
+				conn.alive = true;
+			},
+			close: () => conn.socketClosed()
+		};
+	}
+
+	/** The loaded room of a round, if any. */
+	room(code: string): Room | undefined {
+		return this.#rooms.get(code);
+	}
+
+	get roomCount(): number {
+		return this.#rooms.size;
+	}
+
+	/** Called by a room when it has unloaded. */
+	forget(room: Room): void {
+		if (this.#rooms.get(room.code) === room) this.#rooms.delete(room.code);
+	}
+
+	/** A doc changed: persist and broadcast at the end of this tick, together with the rest. */
+	enqueue(room: Room, update: Uint8Array, origin: unknown): void {
+		this.#pending.push({ room, update, origin });
+		this.#schedule();
+	}
+
+	/** Runs `fn` once everything already applied is durable (now, if nothing is pending). */
+	whenDurable(fn: () => void): void {
+		if (this.#pending.length === 0) return fn();
+		this.#afterFlush.push(fn);
+	}
+
+	#schedule(): void {
+		if (this.#flushScheduled) return;
+		this.#flushScheduled = true;
+		// setImmediate runs after the I/O callbacks of this loop turn: every frame that arrived
+		// in this turn ends up in one transaction.
+		setImmediate(() => this.flush());
+	}
+
+	/** Writes pending updates in one transaction, then broadcasts them. Synchronous. */
+	flush(): void {
+		this.#flushScheduled = false;
+		const batch = this.#pending;
+		const after = this.#afterFlush;
+		this.#pending = [];
+		this.#afterFlush = [];
+		if (batch.length > 0) {
+			const failed = this.#persist(batch);
+			for (const { room, update, origin } of batch) {
+				if (failed.has(room)) continue;
+				room.broadcast(updateFrame(update), origin);
+			}
+			for (const room of failed) room.fail();
+		}
+		for (const fn of after) fn();
+	}
+
+	/** Returns the rooms whose updates could not be written. */
+	#persist(batch: Pending[]): Set<Room> {
+		const failed = new Set<Room>();
+		const entries = batch.map(({ room, update }) => ({ code: room.code, update }));
+		try {
+			this.#persistence.append(entries);
+			return failed;
+		} catch (err) {
+			this.#log.error({ err }, 'writing a batch failed; retrying per round');
+		}
+		// One bad round must not cost the others their writes.
+		const byRoom = new Map<Room, Pending[]>();
+		for (const item of batch) byRoom.set(item.room, [...(byRoom.get(item.room) ?? []), item]);
+		for (const [room, items] of byRoom) {
+			try {
+				this.#persistence.append(items.map(({ update }) => ({ code: room.code, update })));
+			} catch (err) {
+				this.#log.error({ room: room.code, err }, 'writing updates failed');
+				failed.add(room);
+			}
+		}
+		return failed;
+	}
+
+	#beat(): void {
+		for (const room of this.#rooms.values()) {
+			for (const conn of [...room.connections]) {
+				if (!conn.alive) {
+					conn.terminate();
+					continue;
+				}
+				conn.alive = false;
+				conn.ping();
+			}
+		}
+	}
+
+	/** Flushes, compacts and unloads every room, closing its connections with goingAway. */
+	close(): void {
+		clearInterval(this.#heartbeat);
+		this.flush();
+		for (const room of [...this.#rooms.values()]) {
+			for (const conn of [...room.connections]) conn.close('goingAway');
+			room.unload();
+		}
+	}
+}

@@ -1,0 +1,104 @@
+/**
+ * Encoding of the frames the relay sends, and guarded decoding of the parts of client frames the
+ * relay must look inside (awareness updates). Everything here is pure.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { MessageType, SyncMessageType, type IntentResult } from '../../src/lib/protocol';
+
+export function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
+	return frame(MessageType.sync, (e) => {
+		encoding.writeVarUint(e, SyncMessageType.step1);
+		encoding.writeVarUint8Array(e, stateVector);
+	});
+}
+
+export function syncStep2Frame(update: Uint8Array): Uint8Array {
+	return frame(MessageType.sync, (e) => {
+		encoding.writeVarUint(e, SyncMessageType.step2);
+		encoding.writeVarUint8Array(e, update);
+	});
+}
+
+export function updateFrame(update: Uint8Array): Uint8Array {
+	return frame(MessageType.sync, (e) => {
+		encoding.writeVarUint(e, SyncMessageType.update);
+		encoding.writeVarUint8Array(e, update);
+	});
+}
+
+export function awarenessFrame(update: Uint8Array): Uint8Array {
+	return frame(MessageType.awareness, (e) => encoding.writeVarUint8Array(e, update));
+}
+
+/** y-protocols/auth permission-denied: the stock provider logs `reason` and carries on. */
+export function permissionDeniedFrame(reason: string): Uint8Array {
+	return frame(MessageType.auth, (e) => {
+		encoding.writeVarUint(e, 0);
+		encoding.writeVarString(e, reason);
+	});
+}
+
+export function intentResultFrame(result: IntentResult): Uint8Array {
+	return frame(MessageType.intentResult, (e) => encoding.writeVarString(e, JSON.stringify(result)));
+}
+
+export function allAwarenessFrame(awareness: awarenessProtocol.Awareness): Uint8Array {
+	return awarenessFrame(
+		awarenessProtocol.encodeAwarenessUpdate(awareness, Array.from(awareness.getStates().keys()))
+	);
+}
+
+function frame(type: number, write: (e: encoding.Encoder) => void): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, type);
+	write(e);
+	return encoding.toUint8Array(e);
+}
+
+/** One entry of an awareness update, as on the wire. `state` is null for "removed". */
+export interface AwarenessEntry {
+	clientId: number;
+	clock: number;
+	state: Record<string, unknown> | null;
+}
+
+/**
+ * Decodes an awareness update. Throws on any malformed input (truncated varints, bad JSON, a
+ * state that is neither an object nor null, trailing bytes).
+ */
+export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+	const d = decoding.createDecoder(update);
+	const count = decoding.readVarUint(d);
+	if (count > 64) throw new Error('too many awareness entries');
+	const entries: AwarenessEntry[] = [];
+	for (let i = 0; i < count; i++) {
+		const clientId = decoding.readVarUint(d);
+		const clock = decoding.readVarUint(d);
+		const state: unknown = JSON.parse(decoding.readVarString(d));
+		if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+			throw new Error('awareness state must be an object or null');
+		}
+		entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
+	}
+	if (decoding.hasContent(d)) throw new Error('trailing bytes in awareness update');
+	return entries;
+}
+
+export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, entries.length);
+	for (const { clientId, clock, state } of entries) {
+		encoding.writeVarUint(e, clientId);
+		encoding.writeVarUint(e, clock);
+		encoding.writeVarString(e, JSON.stringify(state));
+	}
+	return encoding.toUint8Array(e);
+}
+
+/** An update that carries nothing (no structs, empty delete set): what a read-only client with
+ * nothing new answers to SyncStep1. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+	return update.length === 2 && update[0] === 0 && update[1] === 0;
+}

@@ -1,0 +1,74 @@
+/**
+ * An in-memory socket pair for relay tests: the server end implements RelaySocket, the client
+ * end records what the relay sent and can send frames in. No network, fully synchronous.
+ */
+import type { Relay } from './Relay';
+import type { Identity } from '../rounds';
+import type { RelaySocket, SocketEvents } from './socket';
+
+export class MemoryClientEnd {
+	readonly received: Uint8Array[] = [];
+	closed: { code: number; reason: string } | null = null;
+	terminated = false;
+	pings = 0;
+	bufferedAmount = 0;
+	#events: SocketEvents | null = null;
+	#listeners = new Set<(frame: Uint8Array) => void>();
+
+	/** The RelaySocket the relay sees. */
+	readonly serverEnd: RelaySocket;
+
+	constructor() {
+		const client = this;
+		this.serverEnd = {
+			send: (data) => {
+				if (client.closed || client.terminated) throw new Error('send on a closed socket');
+				const copy = data.slice();
+				client.received.push(copy);
+				for (const listener of client.#listeners) listener(copy);
+			},
+			close: (code, reason) => {
+				client.closed ??= { code, reason };
+			},
+			terminate: () => {
+				client.terminated = true;
+			},
+			ping: () => {
+				client.pings++;
+			},
+			get bufferedAmount() {
+				return client.bufferedAmount;
+			}
+		};
+	}
+
+	attach(events: SocketEvents): void {
+		this.#events = events;
+	}
+
+	/** Sends a frame to the relay, as a client would. */
+	send(frame: Uint8Array): void {
+		this.#events?.message(frame);
+	}
+
+	pong(): void {
+		this.#events?.pong();
+	}
+
+	/** The client goes away (tab closed, network gone). */
+	disconnect(): void {
+		this.#events?.close();
+	}
+
+	onFrame(listener: (frame: Uint8Array) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+}
+
+/** Connects a new in-memory client to `relay` in round `code` as `identity`. */
+export function connectMemory(relay: Relay, code: string, identity: Identity): MemoryClientEnd {
+	const client = new MemoryClientEnd();
+	client.attach(relay.connect(client.serverEnd, code, identity));
+	return client;
+}

@@ -1,0 +1,26 @@
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { CODE_ALPHABET, CODE_LENGTH } from '../src/lib/protocol';
+
+/** 256 bits of randomness, URL-safe: facilitator keys, participant and projector tokens. */
+export function newSecret(): string {
+	return randomBytes(32).toString('base64url');
+}
+
+/** A short id that is not secret (participant ids travel in the doc). */
+export function newId(): string {
+	return randomBytes(9).toString('base64url');
+}
+
+/**
+ * Secrets are stored only as their SHA-256. A fast hash is right here: the secrets carry 256 bits
+ * of entropy, so there is nothing to brute-force, unlike a password.
+ */
+export function hashSecret(secret: string): Buffer {
+	return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+export function newRoundCode(): string {
+	let code = '';
+	for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+	return code;
+}

@@ -1,0 +1,276 @@
+/**
+ * The wire protocol between the Kleed browser app and the Kleed server: one module, imported by
+ * both sides. It must import nothing (no Svelte, no DOM, no Node, no validation library) so that
+ * it stays tiny in the participant bundle and can never drift between client and server.
+ *
+ * Runtime validation of everything that arrives from a client lives in `./schemas.ts` (server side).
+ * The human-readable description of all of this is `docs/protocol.md`; keep the two in step.
+ */
+
+/** Bumped on any incompatible change to frames, intents or the Y.Doc schema. */
+export const PROTOCOL_VERSION = 1;
+
+/* ------------------------------------------------------------------------------------------------
+ * Round codes
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Round code alphabet: no 0/O and no 1/I, so a code read off a projector is typed right. */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 6;
+
+/**
+ * Turns what a person typed ("abc-234 ", "abc 234") into a canonical round code, or `null` when it
+ * cannot be one. Lower case is accepted; separators are ignored.
+ */
+export function normalizeCode(input: string): string | null {
+	const code = input.toUpperCase().replace(/[\s-]/g, '');
+	if (code.length !== CODE_LENGTH) return null;
+	for (const ch of code) if (!CODE_ALPHABET.includes(ch)) return null;
+	return code;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Roles, steps, presence
+ * ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Who a connection is. Facilitators write the Y.Doc; everyone else reads it and acts only through
+ * intents. The role always comes from the token, never from anything the client says.
+ */
+export const ROLES = ['facilitator', 'participant', 'projector'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The five steps of a luisterronde, in order. */
+export const STEPS = ['opening', 'choice', 'deepening', 'broadening', 'closing'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** Where a participant sits: in the room, or at home ("op afstand"). */
+export const PRESENCES = ['room', 'remote'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+export const NAME_MAX_LENGTH = 40;
+export const TITLE_MAX_LENGTH = 80;
+
+/* ------------------------------------------------------------------------------------------------
+ * Y.Doc schema (version PROTOCOL_VERSION)
+ *
+ *   doc.getMap('meta')          MetaFields — written by facilitators (step) and the server (rest)
+ *   doc.getMap('participants')  participantId -> ParticipantEntry — written by the server only,
+ *                               from intents; values are replaced whole, never mutated in place
+ * ---------------------------------------------------------------------------------------------- */
+
+export const DOC_MAP = {
+	meta: 'meta',
+	participants: 'participants'
+} as const;
+
+export interface MetaFields {
+	/** PROTOCOL_VERSION of the server that created the doc. */
+	protocol: number;
+	title: string;
+	/** BCP 47 tag of the round's language (the UI language each person sees is their own choice). */
+	language: string;
+	step: Step;
+	/** Server time (ms since epoch) at creation. */
+	createdAt: number;
+}
+
+export interface ParticipantEntry {
+	name: string;
+	presence: Presence;
+	/** Server time (ms since epoch) of the first join. */
+	joinedAt: number;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Frames on WS /sync/{code}?token=…&v=PROTOCOL_VERSION
+ *
+ * Every binary frame starts with a varUint message type. 0–3 are the standard y-websocket types,
+ * so the stock `WebsocketProvider` works unchanged; 10 and 11 are Kleed's own, registered on the
+ * client through `provider.messageHandlers`.
+ * ---------------------------------------------------------------------------------------------- */
+
+export const MessageType = {
+	/** y-protocols/sync: SyncStep1 (0), SyncStep2 (1), Update (2). */
+	sync: 0,
+	/** y-protocols/awareness update. */
+	awareness: 1,
+	/** y-protocols/auth: the server answers a refused write with permission-denied. */
+	auth: 2,
+	/** Ask the other side for all awareness states. */
+	queryAwareness: 3,
+	/** client -> server: varString(JSON IntentRequest). */
+	intent: 10,
+	/** server -> client: varString(JSON IntentResult). */
+	intentResult: 11
+} as const;
+export type MessageTypeId = (typeof MessageType)[keyof typeof MessageType];
+
+/** Sub-types of MessageType.sync (as in y-protocols/sync). */
+export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
+
+/* ------------------------------------------------------------------------------------------------
+ * Intents: the only way a non-facilitator changes the round. The server validates each (schema,
+ * role, step, ownership, size, rate) and applies it in a transaction with origin 'server'.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** Put yourself on the kleed (or change where you sit). Participant only. */
+export interface JoinIntent {
+	type: 'join';
+	presence: Presence;
+}
+
+/** client -> server, one union per direction; #3 adds stories, votes, hands, … */
+export type Intent = JoinIntent;
+export type IntentType = Intent['type'];
+export const INTENT_TYPES = ['join'] as const satisfies readonly IntentType[];
+
+export interface IntentRequest {
+	/** Chosen by the client, echoed in the result so it can match answers to requests. */
+	id: number;
+	intent: Intent;
+}
+
+export const INTENT_ERRORS = ['invalid', 'forbidden', 'rate_limited', 'server_error'] as const;
+export type IntentError = (typeof INTENT_ERRORS)[number];
+
+/** server -> client, answers exactly one IntentRequest. */
+export type IntentResult =
+	| { id: number; ok: true }
+	| { id: number; ok: false; error: IntentError; message: string };
+
+/* ------------------------------------------------------------------------------------------------
+ * Awareness: each connection may set and remove only its own awareness client id. The server
+ * overwrites `user` with the identity from the connection's token; clients may add `ui` hints.
+ * ---------------------------------------------------------------------------------------------- */
+
+export interface AwarenessUser {
+	role: Role;
+	/** Set for participants only. */
+	participantId?: string;
+	name?: string;
+}
+
+export interface AwarenessState {
+	user: AwarenessUser;
+	[key: string]: unknown;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Close codes. 4400–4499 are permanent (the stock provider stops reconnecting, as it should);
+ * 4500–4599 are transient (the provider reconnects with back-off). 1001 and 1009 are standard.
+ * ---------------------------------------------------------------------------------------------- */
+
+export const CloseCode = {
+	/** Server is shutting down or restarting; reconnect. */
+	goingAway: 1001,
+	/** Frame larger than the relay's maxPayload (sent by `ws` itself). */
+	tooLarge: 1009,
+	/** A frame could not be decoded, or is not allowed in this protocol. */
+	badFrame: 4400,
+	/** The token is no longer valid (e.g. revoked). */
+	unauthorized: 4401,
+	/** The connection tried something its role does not allow (e.g. another client's awareness). */
+	forbidden: 4403,
+	/** The round no longer exists. */
+	roundNotFound: 4404,
+	/** The client speaks another PROTOCOL_VERSION; reload the page. */
+	versionMismatch: 4426,
+	/** Unexpected server error in this connection; reconnect. */
+	serverError: 4500,
+	/** The client did not read its messages fast enough; reconnect. */
+	slowConsumer: 4508,
+	/** Too many messages in too short a time; reconnect after back-off. */
+	rateLimited: 4529
+} as const;
+export type CloseCodeName = keyof typeof CloseCode;
+
+/** The reason string sent with each close code (short: a close reason is at most 123 bytes). */
+export const CLOSE_REASON: Record<CloseCodeName, string> = {
+	goingAway: 'server going away',
+	tooLarge: 'frame too large',
+	badFrame: 'bad frame',
+	unauthorized: 'token no longer valid',
+	forbidden: 'not allowed for this role',
+	roundNotFound: 'round not found',
+	versionMismatch: 'protocol version mismatch',
+	serverError: 'server error',
+	slowConsumer: 'slow consumer',
+	rateLimited: 'rate limited'
+};
+
+/** Whether the client should try again after this close code. */
+export function isPermanentClose(code: number): boolean {
+	return code >= 4400 && code < 4500;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * HTTP API (JSON). Errors are always `ApiError` with a readable `message`.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** POST /api/rounds */
+export interface CreateRoundRequest {
+	title?: string;
+	language?: string;
+}
+
+export interface RoundLinks {
+	/** Carries the facilitator key in the fragment: never sent to a server, never logged. */
+	facilitator: string;
+	/** Carries only the code. */
+	participant: string;
+	/** Carries a read-only projector token in the fragment. */
+	projector: string;
+}
+
+export interface CreateRoundResponse {
+	code: string;
+	facilitatorKey: string;
+	projectorToken: string;
+	links: RoundLinks;
+}
+
+/** GET /api/rounds/{code} — public facts needed to show the join page. */
+export interface RoundInfo {
+	code: string;
+	title: string;
+	language: string;
+}
+
+/** POST /api/rounds/{code}/participants */
+export interface JoinRequest {
+	name: string;
+	presence: Presence;
+}
+
+export interface JoinResponse {
+	participantId: string;
+	token: string;
+}
+
+/** GET /api/rounds/{code}/session with `Authorization: Bearer <token>` — who this token is. */
+export interface SessionInfo {
+	code: string;
+	role: Role;
+	participantId?: string;
+	name?: string;
+}
+
+export interface ApiError {
+	/** Machine-readable: 'invalid', 'not_found', 'unauthorized', 'forbidden', 'too_large', … */
+	error: string;
+	/** A sentence a person can read. */
+	message: string;
+	/** For 'invalid': which field, and what is wrong with it. */
+	issues?: { path: string; message: string }[];
+}
+
+/** Path of the relay; the round code follows as the last path segment. */
+export const SYNC_PATH = '/sync';
+
+/** Page paths; the secrets travel in the fragment (`#key=` / `#token=`), never in the path. */
+export const pagePaths = {
+	participant: (code: string) => `/r/${code}`,
+	facilitator: (code: string) => `/r/${code}/begeleider`,
+	projector: (code: string) => `/r/${code}/scherm`
+};
