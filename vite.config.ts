@@ -1,7 +1,7 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { kleedDevServer } from './server/vitePlugin';
+import { kleedDevServer } from './server/vitePlugin.ts';
 
 export default defineConfig({
 	plugins: [

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import { openDatabase, type Db } from './db';
-import { SqliteDocStore, type DocPersistence } from './docStore';
-import { createApi, type Middleware } from './http/api';
-import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade';
-import { lanAddresses } from './network';
-import { Relay, type RelayLimits } from './relay/Relay';
-import { RoundStore } from './rounds';
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './db.ts';
+import { SqliteDocStore, type DocPersistence } from './docStore.ts';
+import { createApi, type Middleware } from './http/api.ts';
+import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
+import { lanAddresses } from './network.ts';
+import { Relay, type RelayLimits } from './relay/Relay.ts';
+import { RoundStore } from './rounds.ts';
 
 export interface Kleed {
 	db: Db;

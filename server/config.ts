@@ -17,7 +17,10 @@ const envSchema = z.object({
 		.default('0.0.0.0'),
 	DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
 	PUBLIC_URL: z
-		.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://kleed.example.org' })
+		.url({
+			protocol: /^https?$/,
+			error: 'must be an http(s) URL such as https://kleed.example.org'
+		})
 		.transform((url) => url.replace(/\/+$/, ''))
 		.optional(),
 	LOG_LEVEL: z

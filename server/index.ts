@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig, type Config } from './config';
-import type { Middleware } from './http/api';
-import { createLogger } from './log';
-import { lanAddresses, listensOnAllInterfaces } from './network';
-import { serve } from './serve';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Middleware } from './http/api.ts';
+import { createLogger } from './log.ts';
+import { lanAddresses, listensOnAllInterfaces } from './network.ts';
+import { serve } from './serve.ts';
 
 let config: Config;
 try {

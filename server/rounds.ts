@@ -6,9 +6,9 @@ import {
 	type MetaFields,
 	type Presence,
 	type Role
-} from '../src/lib/protocol';
-import type { Db } from './db';
-import { hashSecret, newId, newRoundCode, newSecret } from './tokens';
+} from '../src/lib/protocol.ts';
+import type { Db } from './db.ts';
+import { hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
 
 /** Who a token belongs to. Always derived on the server, never taken from the client. */
 export interface Identity {
@@ -117,7 +117,14 @@ export class RoundStore {
 	addParticipant(code: string, input: { name: string; presence: Presence }) {
 		const id = newId();
 		const token = newSecret();
-		this.#insertParticipant.run(id, code, hashSecret(token), input.name, input.presence, this.#now());
+		this.#insertParticipant.run(
+			id,
+			code,
+			hashSecret(token),
+			input.name,
+			input.presence,
+			this.#now()
+		);
 		return { participantId: id, token };
 	}
 

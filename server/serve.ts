@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createKleed, type Kleed, type KleedOptions } from './app';
-import type { Config } from './config';
-import type { Middleware } from './http/api';
+import { createKleed, type Kleed, type KleedOptions } from './app.ts';
+import type { Config } from './config.ts';
+import type { Middleware } from './http/api.ts';
 
 export interface Running {
 	server: Server;

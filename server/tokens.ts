@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { CODE_ALPHABET, CODE_LENGTH } from '../src/lib/protocol';
+import { CODE_ALPHABET, CODE_LENGTH } from '../src/lib/protocol.ts';
 
 /** 256 bits of randomness, URL-safe: facilitator keys, participant and projector tokens. */
 export function newSecret(): string {

@@ -1,7 +1,7 @@
 import type { Plugin } from 'vite';
-import { createKleed } from './app';
-import { loadConfig } from './config';
-import { createLogger } from './log';
+import { createKleed } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './log.ts';
 
 /**
  * `npm run dev`: attaches the production API and relay to Vite's own HTTP server, so dev and

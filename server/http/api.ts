@@ -10,11 +10,11 @@ import {
 	type JoinResponse,
 	type RoundInfo,
 	type SessionInfo
-} from '../../src/lib/protocol';
-import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas';
-import type { Config } from '../config';
-import { isLoopback, listensOnAllInterfaces } from '../network';
-import type { RoundStore } from '../rounds';
+} from '../../src/lib/protocol.ts';
+import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas.ts';
+import type { Config } from '../config.ts';
+import { isLoopback, listensOnAllInterfaces } from '../network.ts';
+import type { RoundStore } from '../rounds.ts';
 
 export type Next = () => void;
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -118,7 +118,10 @@ export function createApi(deps: ApiDeps): Middleware {
 				if (!token) {
 					throw new HttpError(
 						401,
-						{ error: 'unauthorized', message: 'Send your round token as "Authorization: Bearer …".' },
+						{
+							error: 'unauthorized',
+							message: 'Send your round token as "Authorization: Bearer …".'
+						},
 						{ 'WWW-Authenticate': 'Bearer' }
 					);
 				}

@@ -8,10 +8,10 @@ import {
 	PROTOCOL_VERSION,
 	SYNC_PATH,
 	normalizeCode
-} from '../../src/lib/protocol';
-import type { Relay } from '../relay/Relay';
-import { attachWebSocket } from '../relay/wsSocket';
-import type { RoundStore } from '../rounds';
+} from '../../src/lib/protocol.ts';
+import type { Relay } from '../relay/Relay.ts';
+import { attachWebSocket } from '../relay/wsSocket.ts';
+import type { RoundStore } from '../rounds.ts';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
@@ -22,11 +22,10 @@ const SYNC_ROUTE = new RegExp(`^${SYNC_PATH}/([^/?]+)$`);
  * refuses with a plain HTTP status (404 unknown round, 401 no token, 403 wrong token).
  * Returns false for other paths (e.g. Vite's HMR socket) so the caller can pass them on.
  */
-export function createUpgradeHandler(deps: {
-	rounds: RoundStore;
-	relay: Relay;
-	log: Logger;
-}): { handle: UpgradeHandler; close: () => void } {
+export function createUpgradeHandler(deps: { rounds: RoundStore; relay: Relay; log: Logger }): {
+	handle: UpgradeHandler;
+	close: () => void;
+} {
 	const wss = new WebSocketServer({
 		noServer: true,
 		maxPayload: deps.relay.limits.maxPayload,

@@ -9,9 +9,9 @@ import {
 	type AwarenessUser,
 	type CloseCodeName,
 	type IntentResult
-} from '../../src/lib/protocol';
-import { describeIssues, intentRequest } from '../../src/lib/schemas';
-import type { Identity } from '../rounds';
+} from '../../src/lib/protocol.ts';
+import { describeIssues, intentRequest } from '../../src/lib/schemas.ts';
+import type { Identity } from '../rounds.ts';
 import {
 	allAwarenessFrame,
 	decodeAwarenessUpdate,
@@ -22,12 +22,12 @@ import {
 	syncStep1Frame,
 	syncStep2Frame,
 	type AwarenessEntry
-} from './frames';
-import { applyIntent, type IntentOutcome } from './intents';
-import { RateLimiter } from './RateLimiter';
-import type { RelayLimits } from './Relay';
-import type { Room } from './Room';
-import type { RelaySocket } from './socket';
+} from './frames.ts';
+import { applyIntent, type IntentOutcome } from './intents.ts';
+import { RateLimiter } from './RateLimiter.ts';
+import type { RelayLimits } from './Relay.ts';
+import type { Room } from './Room.ts';
+import type { RelaySocket } from './socket.ts';
 
 /** Thrown by a handler when a frame is malformed; closes that connection with `badFrame`. */
 class BadFrame extends Error {}
@@ -223,7 +223,8 @@ export class Connection {
 		}
 		const parsed = intentRequest.safeParse(json);
 		if (!parsed.success) {
-			const id = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : 0;
+			const id =
+				typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : 0;
 			const message = describeIssues(parsed.error)
 				.map((issue) => `${issue.path}: ${issue.message}`)
 				.join('; ');

@@ -2,12 +2,12 @@ import * as decoding from 'lib0/decoding';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode, DOC_MAP, type ParticipantEntry } from '../../src/lib/protocol';
-import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient';
-import { openDatabase, type Db } from '../db';
-import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore';
-import { RoundStore, type Identity } from '../rounds';
-import { Relay, type RelayLimits } from './Relay';
+import { CloseCode, DOC_MAP, type ParticipantEntry } from '../../src/lib/protocol.ts';
+import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
+import { openDatabase, type Db } from '../db.ts';
+import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
+import { RoundStore, type Identity } from '../rounds.ts';
+import { Relay, type RelayLimits } from './Relay.ts';
 
 const log = pino({ level: 'silent' });
 const facilitator: Identity = { role: 'facilitator' };
@@ -121,7 +121,8 @@ describe('sync', () => {
 			replace: (c, s) => store.replace(c, s)
 		});
 		const f = await writer();
-		for (const s of ['choice', 'deepening', 'broadening']) f.doc.getMap(DOC_MAP.meta).set('step', s);
+		for (const s of ['choice', 'deepening', 'broadening'])
+			f.doc.getMap(DOC_MAP.meta).set('step', s);
 		await tick();
 		expect(batches).toEqual([3]);
 	});
@@ -254,7 +255,9 @@ describe('room life cycle', () => {
 function countRows(round = code): number {
 	return (
 		db
-			.prepare<[string], { n: number }>('SELECT count(*) AS n FROM doc_updates WHERE round_code = ?')
+			.prepare<[string], { n: number }>(
+				'SELECT count(*) AS n FROM doc_updates WHERE round_code = ?'
+			)
 			.get(round) as { n: number }
 	).n;
 }

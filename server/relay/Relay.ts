@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import type { DocPersistence } from '../docStore';
-import type { Identity } from '../rounds';
-import { Connection } from './Connection';
-import { updateFrame } from './frames';
-import { Room } from './Room';
-import type { RelaySocket, SocketEvents } from './socket';
+import type { DocPersistence } from '../docStore.ts';
+import type { Identity } from '../rounds.ts';
+import { Connection } from './Connection.ts';
+import { updateFrame } from './frames.ts';
+import { Room } from './Room.ts';
+import type { RelaySocket, SocketEvents } from './socket.ts';
 
 export interface RelayLimits {
 	/** Largest frame accepted, in bytes (enforced by the socket layer, e.g. ws `maxPayload`). */

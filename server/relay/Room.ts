@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocPersistence } from '../docStore';
-import type { Connection } from './Connection';
-import { awarenessFrame } from './frames';
-import type { Relay } from './Relay';
+import type { DocPersistence } from '../docStore.ts';
+import type { Connection } from './Connection.ts';
+import { awarenessFrame } from './frames.ts';
+import type { Relay } from './Relay.ts';
 
 /** Above this many stored updates, a freshly loaded room rewrites its log as one row. */
 const COMPACT_ON_LOAD_ABOVE = 100;

@@ -5,7 +5,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MessageType, SyncMessageType, type IntentResult } from '../../src/lib/protocol';
+import { MessageType, SyncMessageType, type IntentResult } from '../../src/lib/protocol.ts';
 
 export function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
 	return frame(MessageType.sync, (e) => {

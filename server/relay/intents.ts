@@ -5,8 +5,8 @@ import {
 	type IntentError,
 	type IntentType,
 	type ParticipantEntry
-} from '../../src/lib/protocol';
-import type { Identity } from '../rounds';
+} from '../../src/lib/protocol.ts';
+import type { Identity } from '../rounds.ts';
 
 /** The transaction origin of every change the server makes on someone's behalf. */
 export const SERVER_ORIGIN = 'server';

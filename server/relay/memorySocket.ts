@@ -2,9 +2,9 @@
  * An in-memory socket pair for relay tests: the server end implements RelaySocket, the client
  * end records what the relay sent and can send frames in. No network, fully synchronous.
  */
-import type { Relay } from './Relay';
-import type { Identity } from '../rounds';
-import type { RelaySocket, SocketEvents } from './socket';
+import type { Relay } from './Relay.ts';
+import type { Identity } from '../rounds.ts';
+import type { RelaySocket, SocketEvents } from './socket.ts';
 
 export class MemoryClientEnd {
 	readonly received: Uint8Array[] = [];
@@ -19,6 +19,7 @@ export class MemoryClientEnd {
 	readonly serverEnd: RelaySocket;
 
 	constructor() {
+		// eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below needs the client, not the object literal
 		const client = this;
 		this.serverEnd = {
 			send: (data) => {

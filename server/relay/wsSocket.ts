@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { RelaySocket, SocketEvents } from './socket';
+import type { RelaySocket, SocketEvents } from './socket.ts';
 
 /** Adapts a `ws` WebSocket to the relay's socket interface and wires its events. */
 export function attachWebSocket(ws: WebSocket, connect: (socket: RelaySocket) => SocketEvents) {

@@ -136,8 +136,7 @@ export type IntentError = (typeof INTENT_ERRORS)[number];
 
 /** server -> client, answers exactly one IntentRequest. */
 export type IntentResult =
-	| { id: number; ok: true }
-	| { id: number; ok: false; error: IntentError; message: string };
+	{ id: number; ok: true } | { id: number; ok: false; error: IntentError; message: string };
 
 /* ------------------------------------------------------------------------------------------------
  * Awareness: each connection may set and remove only its own awareness client id. The server

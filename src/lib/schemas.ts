@@ -13,7 +13,7 @@ import {
 	type Intent,
 	type IntentRequest,
 	type JoinRequest
-} from './protocol';
+} from './protocol.ts';
 
 /** BCP 47-ish language tag: "nl", "en", "tr", "ar", "nl-BE". */
 const languageTag = z

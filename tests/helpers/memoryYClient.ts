@@ -7,14 +7,10 @@ import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import {
-	MessageType,
-	type Intent,
-	type IntentResult
-} from '../../src/lib/protocol';
-import type { Relay } from '../../server/relay/Relay';
-import { connectMemory, type MemoryClientEnd } from '../../server/relay/memorySocket';
-import type { Identity } from '../../server/rounds';
+import { MessageType, type Intent, type IntentResult } from '../../src/lib/protocol.ts';
+import type { Relay } from '../../server/relay/Relay.ts';
+import { connectMemory, type MemoryClientEnd } from '../../server/relay/memorySocket.ts';
+import type { Identity } from '../../server/rounds.ts';
 
 export class MemoryYClient {
 	static readonly #all = new Set<MemoryYClient>();
@@ -76,7 +72,10 @@ export class MemoryYClient {
 	sendAwareness(clients: number[]): void {
 		const e = encoding.createEncoder();
 		encoding.writeVarUint(e, MessageType.awareness);
-		encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+		encoding.writeVarUint8Array(
+			e,
+			awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
+		);
 		this.socket.send(encoding.toUint8Array(e));
 	}
 
