@@ -8,7 +8,7 @@ import {
 	type Role
 } from '../src/lib/protocol.ts';
 import type { Db } from './db.ts';
-import { hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
+import { hashSecret, newId, newRoundCode, newSecret, projectorTokenFor } from './tokens.ts';
 
 /** Who a token belongs to. Always derived on the server, never taken from the client. */
 export interface Identity {
@@ -75,7 +75,7 @@ export class RoundStore {
 	 */
 	create(input: { title: string; language: string }): CreatedRound {
 		const facilitatorKey = newSecret();
-		const projectorToken = newSecret();
+		const projectorToken = projectorTokenFor(facilitatorKey);
 		const now = this.#now();
 		const initial = initialDocUpdate({ ...input, createdAt: now });
 		// A code collision is possible (32^6 codes); retry with another one.

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { CODE_ALPHABET, CODE_LENGTH } from '../src/lib/protocol.ts';
 
 /** 256 bits of randomness, URL-safe: facilitator keys, participant and projector tokens. */
@@ -23,4 +23,14 @@ export function newRoundCode(): string {
 	let code = '';
 	for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
 	return code;
+}
+
+/**
+ * The projector token is derived from the facilitator key, so any facilitator device (the
+ * co-facilitator's too) can be given the projector link again, while the server keeps only hashes.
+ */
+export function projectorTokenFor(facilitatorKey: string): string {
+	return createHmac('sha256', facilitatorKey)
+		.update('kleed projector token v1')
+		.digest('base64url');
 }

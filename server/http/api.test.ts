@@ -175,8 +175,12 @@ describe('GET endpoints', () => {
 			});
 		expect((await session()).status).toBe(401);
 		expect((await session(other.facilitatorKey)).status).toBe(403);
-		expect(await (await session(round.facilitatorKey)).json()).toMatchObject({
-			role: 'facilitator'
+		// A facilitator device gets the links again (e.g. the co-facilitator's laptop).
+		expect(await (await session(round.facilitatorKey)).json()).toEqual({
+			code: round.code,
+			role: 'facilitator',
+			projectorToken: round.projectorToken,
+			links: round.links
 		});
 		expect(await (await session(round.projectorToken)).json()).toMatchObject({ role: 'projector' });
 	});

@@ -9,12 +9,14 @@ import {
 	type CreateRoundResponse,
 	type JoinResponse,
 	type RoundInfo,
+	type RoundLinks,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
 import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas.ts';
 import type { Config } from '../config.ts';
 import { isLoopback, listensOnAllInterfaces } from '../network.ts';
 import type { RoundStore } from '../rounds.ts';
+import { projectorTokenFor } from '../tokens.ts';
 
 export type Next = () => void;
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -76,14 +78,14 @@ export function createApi(deps: ApiDeps): Middleware {
 					title: input.title ?? '',
 					language: input.language ?? 'nl'
 				});
-				const base = baseUrl(req, deps);
 				const body: CreateRoundResponse = {
 					...created,
-					links: {
-						facilitator: `${base}${pagePaths.facilitator(created.code)}#key=${created.facilitatorKey}`,
-						participant: `${base}${pagePaths.participant(created.code)}`,
-						projector: `${base}${pagePaths.projector(created.code)}#token=${created.projectorToken}`
-					}
+					links: links(
+						baseUrl(req, deps),
+						created.code,
+						created.facilitatorKey,
+						created.projectorToken
+					)
 				};
 				deps.log.info({ round: created.code }, 'round created');
 				return [201, body];
@@ -133,6 +135,11 @@ export function createApi(deps: ApiDeps): Middleware {
 					});
 				}
 				const body: SessionInfo = { code: round.code, ...identity };
+				if (identity.role === 'facilitator') {
+					const projectorToken = projectorTokenFor(token);
+					body.projectorToken = projectorToken;
+					body.links = links(baseUrl(req, deps), round.code, token, projectorToken);
+				}
 				return [200, body];
 			}
 		}
@@ -251,6 +258,19 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 		req.on('end', () => resolve(Buffer.concat(chunks)));
 		req.on('error', reject);
 	});
+}
+
+function links(
+	base: string,
+	code: string,
+	facilitatorKey: string,
+	projectorToken: string
+): RoundLinks {
+	return {
+		facilitator: `${base}${pagePaths.facilitator(code)}#key=${facilitatorKey}`,
+		participant: `${base}${pagePaths.participant(code)}`,
+		projector: `${base}${pagePaths.projector(code)}#token=${projectorToken}`
+	};
 }
 
 function bearerToken(req: IncomingMessage): string | null {

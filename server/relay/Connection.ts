@@ -188,6 +188,7 @@ export class Connection {
 		expectEnd(decoder);
 		if (update.length > this.#limits.maxAwarenessBytes) throw new BadFrame('awareness too large');
 		const accepted: AwarenessEntry[] = [];
+		const { meta, states } = this.room.awareness;
 		// The stock provider echoes every awareness change it hears, other clients' included: those
 		// entries are dropped silently. Only this connection's own client id is ever applied.
 		for (const entry of decodeAwarenessUpdate(update)) {
@@ -196,12 +197,20 @@ export class Connection {
 				this.#awarenessClientId = entry.clientId;
 			}
 			if (entry.clientId !== this.#awarenessClientId) continue;
-			accepted.push({
-				clientId: entry.clientId,
-				clock: entry.clock,
-				// Identity comes from the token, never from what the client wrote.
-				state: entry.state === null ? null : { ...entry.state, user: this.awarenessUser() }
-			});
+			// Identity comes from the token, never from what the client wrote.
+			const state = entry.state === null ? null : { ...entry.state, user: this.awarenessUser() };
+			const known = meta.get(entry.clientId)?.clock ?? -1;
+			let clock = entry.clock;
+			if (clock <= known) {
+				// Not newer than what we have. Either the client echoes the state we sent it (drop it,
+				// or the two of us would bounce it back and forth forever), or a device reconnected
+				// with the same client id and restarted from a clock everyone has seen: then the server
+				// moves the clock on, or everyone would ignore the device until its next renewal.
+				const current = states.get(entry.clientId) ?? null;
+				if (JSON.stringify(current) === JSON.stringify(state)) continue;
+				clock = known + 1;
+			}
+			accepted.push({ clientId: entry.clientId, clock, state });
 		}
 		if (accepted.length === 0) return;
 		awarenessProtocol.applyAwarenessUpdate(

@@ -305,6 +305,42 @@ describe('awareness', () => {
 		});
 	});
 
+	it('shows a device that reconnects with the same client id at once', async () => {
+		const anna = participant('Anna');
+		const first = await reader(anna);
+		first.setAwareness({ ui: {} });
+		const f = await writer();
+		first.socket.disconnect();
+		expect(f.awareness.getStates().has(first.doc.clientID)).toBe(false);
+		// Same page, new socket: same client id, and the clock it used before.
+		const again = new MemoryYClient(relay, code, anna);
+		again.doc.clientID = first.doc.clientID;
+		again.awareness.clientID = first.doc.clientID;
+		again.awareness.setLocalState({ ui: {} });
+		again.awareness.meta.set(first.doc.clientID, { clock: 1, lastUpdated: Date.now() });
+		again.echoAwareness();
+		again.sendAwareness([first.doc.clientID]);
+		expect(again.closed).toBeNull();
+		expect(f.awareness.getStates().get(first.doc.clientID)).toMatchObject({
+			user: { participantId: anna.participantId }
+		});
+	});
+
+	it('settles when clients echo every change back, as the stock provider does', async () => {
+		const a = await reader(participant('Anna'));
+		const b = await reader(participant('Bram'));
+		a.echoAwareness();
+		b.echoAwareness();
+		let frames = 0;
+		for (const c of [a, b]) c.socket.onFrame(() => frames++);
+		a.setAwareness({ ui: { n: 1 } });
+		b.setAwareness({ ui: { n: 2 } });
+		for (let i = 0; i < 5; i++) await tick();
+		expect(frames).toBeLessThan(20);
+		expect(a.closed).toBeNull();
+		expect(b.awareness.getStates().get(a.doc.clientID)).toMatchObject({ ui: { n: 1 } });
+	});
+
 	it("removes a connection's state when it closes, and tells the others", async () => {
 		const p = await reader(participant());
 		p.setAwareness({ ui: {} });

@@ -253,6 +253,10 @@ export interface SessionInfo {
 	role: Role;
 	participantId?: string;
 	name?: string;
+	/** Facilitators only: the round's links again, so any facilitator device can show them. */
+	links?: RoundLinks;
+	/** Facilitators only. */
+	projectorToken?: string;
 }
 
 export interface ApiError {

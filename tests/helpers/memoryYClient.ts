@@ -69,6 +69,15 @@ export class MemoryYClient {
 		this.sendAwareness([this.doc.clientID]);
 	}
 
+	/** Sends every awareness change it hears back to the server, as the stock provider does. */
+	echoAwareness(): void {
+		this.awareness.on(
+			'update',
+			({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) =>
+				this.sendAwareness(added.concat(updated, removed))
+		);
+	}
+
 	sendAwareness(clients: number[]): void {
 		const e = encoding.createEncoder();
 		encoding.writeVarUint(e, MessageType.awareness);

@@ -127,6 +127,33 @@ describe('two devices through the real relay', () => {
 	});
 });
 
+describe('a quiet round', () => {
+	it('settles after a device reconnects: no reconnect loops, no awareness storm', async () => {
+		const round = await createRound(port);
+		const anna = await joinRound(port, round.code, 'Anna');
+		const f = client(port, round.code, round.facilitatorKey);
+		const a = client(port, round.code, anna.token);
+		const p = client(port, round.code, round.projectorToken);
+		const devices = [f, a, p];
+		for (const d of devices) d.provider.awareness.setLocalState({ ui: { page: 'test' } });
+		await Promise.all(devices.map((d) => synced(d.provider)));
+		// Anna's tablet drops off and comes back with the same page (same client id and clock).
+		a.provider.disconnect();
+		await until(() => !f.provider.awareness.getStates().has(a.doc.clientID), 5000, 'Anna gone');
+		a.provider.connect();
+		await until(() => f.provider.awareness.getStates().has(a.doc.clientID), 5000, 'Anna back');
+		let closes = 0;
+		let updates = 0;
+		for (const d of devices) {
+			d.provider.on('connection-close', () => closes++);
+			d.provider.awareness.on('update', () => updates++);
+		}
+		await new Promise((r) => setTimeout(r, 1500));
+		expect(closes).toBe(0);
+		expect(updates).toBeLessThan(30);
+	});
+});
+
 describe('upgrade refusals', () => {
 	it('refuses without token (401), with a wrong token (403), for an unknown round (404)', async () => {
 		const round = await createRound(port);
