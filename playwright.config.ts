@@ -1,0 +1,62 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig, devices, type ReporterDescription } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 4317);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Every run starts from an empty database, so tests never see rounds from an earlier run.
+// Workers load this file again and inherit the environment: they reuse the runner's directory.
+const dataDir = (process.env.KLEED_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'kleed-e2e-')));
+
+// The system Chromium (apt) when present; otherwise Playwright's own download.
+const executablePath =
+	process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+const reporter: ReporterDescription[] = [['list']];
+if (process.env.PLAYWRIGHT_JSON)
+	reporter.push(['json', { outputFile: process.env.PLAYWRIGHT_JSON }]);
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: false,
+	// The tests share one server and one database; one worker keeps them independent and calm.
+	workers: 1,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter,
+	use: {
+		baseURL,
+		headless: true,
+		locale: 'nl-NL',
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+	webServer: {
+		command: 'npm run build && node --import tsx server/index.ts',
+		url: `${baseURL}/api/health`,
+		reuseExistingServer: false,
+		timeout: 180_000,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			LOG_LEVEL: 'warn'
+		}
+	}
+});

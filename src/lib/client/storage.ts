@@ -1,0 +1,106 @@
+import { PRESENCES, type Presence, type RoundLinks } from '$lib/protocol';
+
+/**
+ * Browser storage for the few things a page must remember. Every access is guarded: Safari in
+ * private mode and locked-down tablets throw on storage access, and the app must still work
+ * (it then just forgets on reload).
+ */
+
+/** A participant's identity: kept across reloads so a sleeping tablet comes back as the same person. */
+export interface StoredParticipant {
+	participantId: string;
+	token: string;
+	name: string;
+	presence: Presence;
+}
+
+/** What the creating device knows about a round's links (the server gives them only once). */
+export interface StoredLinks {
+	links: RoundLinks;
+	projectorToken: string;
+}
+
+type Area = 'local' | 'session';
+
+function area(which: Area): Storage | null {
+	try {
+		return which === 'local' ? window.localStorage : window.sessionStorage;
+	} catch {
+		return null;
+	}
+}
+
+function read(which: Area, key: string): unknown {
+	try {
+		const raw = area(which)?.getItem(key);
+		return raw == null ? null : (JSON.parse(raw) as unknown);
+	} catch {
+		return null;
+	}
+}
+
+function write(which: Area, key: string, value: unknown): void {
+	try {
+		area(which)?.setItem(key, JSON.stringify(value));
+	} catch {
+		// Full or forbidden: the page keeps working, it only forgets on reload.
+	}
+}
+
+function remove(which: Area, key: string): void {
+	try {
+		area(which)?.removeItem(key);
+	} catch {
+		// See write().
+	}
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+const participantKey = (code: string) => `kleed:participant:${code}`;
+
+export function loadParticipant(code: string): StoredParticipant | null {
+	const v = read('local', participantKey(code)) as Partial<StoredParticipant> | null;
+	if (!v || !isString(v.participantId) || !isString(v.token) || !isString(v.name)) return null;
+	const presence = PRESENCES.includes(v.presence as Presence) ? (v.presence as Presence) : 'room';
+	return { participantId: v.participantId, token: v.token, name: v.name, presence };
+}
+
+export function saveParticipant(code: string, participant: StoredParticipant): void {
+	write('local', participantKey(code), participant);
+}
+
+export function forgetParticipant(code: string): void {
+	remove('local', participantKey(code));
+}
+
+// Facilitator key and projector token: per tab only (sessionStorage), so a secret does not
+// linger on a shared community-centre laptop after the browser is closed.
+const facilitatorKey = (code: string) => `kleed:facilitator:${code}`;
+const projectorKey = (code: string) => `kleed:projector:${code}`;
+const linksKey = (code: string) => `kleed:links:${code}`;
+
+export function loadSecret(role: 'facilitator' | 'projector', code: string): string | null {
+	const v = read('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
+	return isString(v) ? v : null;
+}
+
+export function saveSecret(role: 'facilitator' | 'projector', code: string, secret: string): void {
+	write('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code), secret);
+}
+
+export function forgetSecret(role: 'facilitator' | 'projector', code: string): void {
+	remove('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
+}
+
+export function loadLinks(code: string): StoredLinks | null {
+	const v = read('session', linksKey(code)) as Partial<StoredLinks> | null;
+	const l = v?.links;
+	if (!v || !l || !isString(v.projectorToken)) return null;
+	if (!isString(l.facilitator) || !isString(l.participant) || !isString(l.projector)) return null;
+	return { links: l, projectorToken: v.projectorToken };
+}
+
+export function saveLinks(code: string, links: StoredLinks): void {
+	write('session', linksKey(code), links);
+}

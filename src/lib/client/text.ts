@@ -1,0 +1,33 @@
+import { m } from '$lib/paraglide/messages.js';
+import type { Presence, Step } from '$lib/protocol';
+
+/** Dutch (or the reader's language) names for protocol values. One place, so wording stays consistent. */
+export const stepName: Record<Step, () => string> = {
+	opening: m.step_opening,
+	choice: m.step_choice,
+	deepening: m.step_deepening,
+	broadening: m.step_broadening,
+	closing: m.step_closing
+};
+
+export const stepAbout: Record<Step, () => string> = {
+	opening: m.step_opening_about,
+	choice: m.step_choice_about,
+	deepening: m.step_deepening_about,
+	broadening: m.step_broadening_about,
+	closing: m.step_closing_about
+};
+
+export const presenceName: Record<Presence, () => string> = {
+	room: m.presence_room,
+	remote: m.presence_remote
+};
+
+/** "ABC234" -> ["ABC", "234"]: two groups are easier to read off a wall and to type. */
+export function codeGroups(code: string): [string, string] {
+	return [code.slice(0, 3), code.slice(3)];
+}
+
+export function formatCode(code: string): string {
+	return codeGroups(code).join(' ');
+}
