@@ -199,7 +199,8 @@ export class Connection {
 			if (entry.clientId !== this.#awarenessClientId) continue;
 			// Identity comes from the token, never from what the client wrote.
 			const state = entry.state === null ? null : { ...entry.state, user: this.awarenessUser() };
-			const known = meta.get(entry.clientId)?.clock ?? -1;
+			// Like y-protocols, an unknown client counts as clock 0 (a fresh client starts at 0 too).
+			const known = meta.get(entry.clientId)?.clock ?? 0;
 			let clock = entry.clock;
 			if (clock <= known) {
 				// Not newer than what we have. Either the client echoes the state we sent it (drop it,

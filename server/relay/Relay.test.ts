@@ -305,6 +305,20 @@ describe('awareness', () => {
 		});
 	});
 
+	it('shows a fresh client at once, whose first state has clock 0', async () => {
+		const anna = participant('Anna');
+		const p = new MemoryYClient(relay, code, anna);
+		// What a new provider sends first: the Awareness constructor's `{}` at clock 0.
+		p.awareness.setLocalState({});
+		p.awareness.meta.set(p.doc.clientID, { clock: 0, lastUpdated: Date.now() });
+		p.echoAwareness();
+		p.sendAwareness([p.doc.clientID]);
+		const f = await writer();
+		expect(f.awareness.getStates().get(p.doc.clientID)).toMatchObject({
+			user: { participantId: anna.participantId }
+		});
+	});
+
 	it('shows a device that reconnects with the same client id at once', async () => {
 		const anna = participant('Anna');
 		const first = await reader(anna);

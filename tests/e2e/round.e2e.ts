@@ -251,3 +251,27 @@ test('the facilitator page refuses a missing or wrong key', async ({ page }) => 
 	await other.reload();
 	await expect(other.getByRole('alert')).toContainText('alleen voor de begeleiders');
 });
+
+test('the co-facilitator opens the facilitator link on another device and steers too', async ({
+	page,
+	browser
+}) => {
+	const response = await page.request.post('/api/rounds', { data: {} });
+	const round = (await response.json()) as {
+		code: string;
+		links: { facilitator: string; projector: string };
+	};
+	const path = new URL(round.links.facilitator);
+	const co = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+	// Count websocket connections: a healthy page opens one and keeps it.
+	let sockets = 0;
+	co.on('websocket', () => sockets++);
+	await co.goto(path.pathname + path.hash);
+	// The other laptop also gets the projector link (from the server, not from the first tab).
+	const projectorLink = await co.getByLabel('Link voor het scherm (beamer of tv)').inputValue();
+	expect(new URL(projectorLink).hash).toBe(new URL(round.links.projector).hash);
+	await co.getByRole('button', { name: 'Volgende stap' }).click();
+	await expectStep([co], 'Verhaalkeuze');
+	await co.waitForTimeout(2000);
+	expect(sockets).toBe(1);
+});

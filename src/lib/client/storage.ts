@@ -1,4 +1,4 @@
-import { PRESENCES, type Presence, type RoundLinks } from '$lib/protocol';
+import { PRESENCES, type Presence } from '$lib/protocol';
 
 /**
  * Browser storage for the few things a page must remember. Every access is guarded: Safari in
@@ -12,12 +12,6 @@ export interface StoredParticipant {
 	token: string;
 	name: string;
 	presence: Presence;
-}
-
-/** What the creating device knows about a round's links (the server gives them only once). */
-export interface StoredLinks {
-	links: RoundLinks;
-	projectorToken: string;
 }
 
 type Area = 'local' | 'session';
@@ -78,7 +72,6 @@ export function forgetParticipant(code: string): void {
 // linger on a shared community-centre laptop after the browser is closed.
 const facilitatorKey = (code: string) => `kleed:facilitator:${code}`;
 const projectorKey = (code: string) => `kleed:projector:${code}`;
-const linksKey = (code: string) => `kleed:links:${code}`;
 
 export function loadSecret(role: 'facilitator' | 'projector', code: string): string | null {
 	const v = read('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
@@ -91,16 +84,4 @@ export function saveSecret(role: 'facilitator' | 'projector', code: string, secr
 
 export function forgetSecret(role: 'facilitator' | 'projector', code: string): void {
 	remove('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
-}
-
-export function loadLinks(code: string): StoredLinks | null {
-	const v = read('session', linksKey(code)) as Partial<StoredLinks> | null;
-	const l = v?.links;
-	if (!v || !l || !isString(v.projectorToken)) return null;
-	if (!isString(l.facilitator) || !isString(l.participant) || !isString(l.projector)) return null;
-	return { links: l, projectorToken: v.projectorToken };
-}
-
-export function saveLinks(code: string, links: StoredLinks): void {
-	write('session', linksKey(code), links);
 }
