@@ -13,6 +13,7 @@ export default ts.config(
 			'data/',
 			'test-results/',
 			'playwright-report/',
+			'reports/',
 			'src/lib/paraglide/',
 			'project.inlang/'
 		]

@@ -27,7 +27,7 @@ function read(file, label) {
 	return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-const vitest = read('test-results/vitest.json', 'vitest');
+const vitest = read('reports/vitest.json', 'vitest');
 if (vitest) {
 	passed += vitest.numPassedTests;
 	failed += vitest.numFailedTests;
@@ -38,7 +38,7 @@ if (vitest) {
 	}
 }
 
-const playwright = read('test-results/playwright.json', 'Playwright');
+const playwright = read('reports/playwright.json', 'Playwright');
 if (playwright) {
 	const s = playwright.stats;
 	passed += s.expected + s.flaky;
