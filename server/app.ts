@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { SqliteBallotBox } from './ballots.ts';
 import { openDatabase, type Db } from './db.ts';
 import { SqliteDocStore, type DocPersistence } from './docStore.ts';
 import { createApi, type Middleware } from './http/api.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
+import type { IntentServices } from './relay/intents.ts';
 import { Relay, type RelayLimits } from './relay/Relay.ts';
 import { RoundStore } from './rounds.ts';
 
@@ -28,6 +30,15 @@ export interface KleedOptions {
 	persistence?: DocPersistence;
 }
 
+/** What intents need besides the doc, backed by SQLite. */
+export function intentServices(db: Db, rounds: RoundStore): IntentServices {
+	return {
+		ballots: new SqliteBallotBox(db),
+		addPerson: (code, id, name, presence) =>
+			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id })
+	};
+}
+
 /**
  * Builds everything behind the one port: storage, relay, API and upgrade routing. Used by the
  * production entry (server/index.ts), the Vite dev plugin and the integration tests alike.
@@ -35,9 +46,11 @@ export interface KleedOptions {
 export function createKleed({ config, log, limits, persistence }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
 	const rounds = new RoundStore(db);
-	const relay = new Relay(persistence ?? new SqliteDocStore(db), log, {
-		idleUnloadMs: config.roomIdleMs,
-		...limits
+	const relay = new Relay({
+		persistence: persistence ?? new SqliteDocStore(db),
+		log,
+		services: intentServices(db, rounds),
+		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
 	});
 	const api = createApi({ rounds, config, log, lanAddresses });
 	const upgrade = createUpgradeHandler({ rounds, relay, log });

@@ -32,7 +32,18 @@ const MIGRATIONS: string[] = [
 		round_code TEXT NOT NULL REFERENCES rounds(code) ON DELETE CASCADE,
 		data BLOB NOT NULL
 	);
-	CREATE INDEX doc_updates_round ON doc_updates(round_code, id);`
+	CREATE INDEX doc_updates_round ON doc_updates(round_code, id);`,
+	// #3: secret ballots (outside the shared doc), people without a device, observer and tablet.
+	`CREATE TABLE ballots (
+		round_code TEXT NOT NULL REFERENCES rounds(code) ON DELETE CASCADE,
+		vote_round INTEGER NOT NULL,
+		voter TEXT NOT NULL,
+		story_id TEXT NOT NULL,
+		PRIMARY KEY (round_code, vote_round, voter)
+	) WITHOUT ROWID;
+	ALTER TABLE participants ADD COLUMN has_device INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE rounds ADD COLUMN observer_hash BLOB;
+	ALTER TABLE rounds ADD COLUMN tablet_hash BLOB;`
 ];
 
 /**

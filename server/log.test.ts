@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db.ts';
 import { SqliteDocStore } from './docStore.ts';
+import { intentServices } from './app.ts';
 import { createLogger } from './log.ts';
 import { Relay } from './relay/Relay.ts';
 import { connectMemory } from './relay/memorySocket.ts';
@@ -43,7 +44,11 @@ describe('logs', () => {
 		const db = openDatabase(':memory:');
 		const rounds = new RoundStore(db);
 		const { code } = rounds.create({ title: '', language: 'nl' });
-		const relay = new Relay(new SqliteDocStore(db), log);
+		const relay = new Relay({
+			persistence: new SqliteDocStore(db),
+			log,
+			services: intentServices(db, rounds)
+		});
 		const client = connectMemory(relay, code, { role: 'facilitator' });
 		// An awareness update whose JSON is broken just after a name.
 		const e = encoding.createEncoder();

@@ -8,7 +8,7 @@ import {
 	type Role
 } from '../src/lib/protocol.ts';
 import type { Db } from './db.ts';
-import { hashSecret, newId, newRoundCode, newSecret, projectorTokenFor } from './tokens.ts';
+import { derivedToken, hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
 
 /** Who a token belongs to. Always derived on the server, never taken from the client. */
 export interface Identity {
@@ -35,6 +35,8 @@ interface RoundRow {
 	code: string;
 	key_hash: Buffer;
 	projector_hash: Buffer;
+	observer_hash: Buffer | null;
+	tablet_hash: Buffer | null;
 	title: string;
 	language: string;
 	created_at: number;
@@ -55,14 +57,15 @@ export class RoundStore {
 		this.#db = db;
 		this.#now = now;
 		this.#insertRound = db.prepare(
-			`INSERT INTO rounds (code, key_hash, projector_hash, title, language, created_at, last_activity)
-			 VALUES (?, ?, ?, ?, ?, ?, ?)`
+			`INSERT INTO rounds (code, key_hash, projector_hash, observer_hash, tablet_hash, title,
+			   language, created_at, last_activity)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		);
 		this.#insertUpdate = db.prepare('INSERT INTO doc_updates (round_code, data) VALUES (?, ?)');
 		this.#selectRound = db.prepare<[string], RoundRow>('SELECT * FROM rounds WHERE code = ?');
 		this.#insertParticipant = db.prepare(
-			`INSERT INTO participants (id, round_code, token_hash, name, presence, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?)`
+			`INSERT INTO participants (id, round_code, token_hash, name, presence, has_device, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?)`
 		);
 		this.#selectParticipant = db.prepare<[Buffer, string], { id: string; name: string }>(
 			'SELECT id, name FROM participants WHERE token_hash = ? AND round_code = ?'
@@ -75,7 +78,7 @@ export class RoundStore {
 	 */
 	create(input: { title: string; language: string }): CreatedRound {
 		const facilitatorKey = newSecret();
-		const projectorToken = projectorTokenFor(facilitatorKey);
+		const projectorToken = derivedToken(facilitatorKey, 'projector');
 		const now = this.#now();
 		const initial = initialDocUpdate({ ...input, createdAt: now });
 		// A code collision is possible (32^6 codes); retry with another one.
@@ -87,6 +90,8 @@ export class RoundStore {
 						code,
 						hashSecret(facilitatorKey),
 						hashSecret(projectorToken),
+						hashSecret(derivedToken(facilitatorKey, 'observer')),
+						hashSecret(derivedToken(facilitatorKey, 'tablet')),
 						input.title,
 						input.language,
 						now,
@@ -114,8 +119,15 @@ export class RoundStore {
 		};
 	}
 
-	addParticipant(code: string, input: { name: string; presence: Presence }) {
-		const id = newId();
+	/**
+	 * Adds a person to a round. Someone without a device (added by a facilitator) gets a token
+	 * too, since the column is required, but nobody ever holds it.
+	 */
+	addParticipant(
+		code: string,
+		input: { name: string; presence: Presence },
+		{ hasDevice = true, id = newId() }: { hasDevice?: boolean; id?: string } = {}
+	) {
 		const token = newSecret();
 		this.#insertParticipant.run(
 			id,
@@ -123,6 +135,7 @@ export class RoundStore {
 			hashSecret(token),
 			input.name,
 			input.presence,
+			hasDevice ? 1 : 0,
 			this.#now()
 		);
 		return { participantId: id, token };
@@ -135,6 +148,8 @@ export class RoundStore {
 		const hash = hashSecret(token);
 		if (timingSafeEqual(hash, row.key_hash)) return { role: 'facilitator' };
 		if (timingSafeEqual(hash, row.projector_hash)) return { role: 'projector' };
+		if (row.observer_hash && timingSafeEqual(hash, row.observer_hash)) return { role: 'observer' };
+		if (row.tablet_hash && timingSafeEqual(hash, row.tablet_hash)) return { role: 'tablet' };
 		const participant = this.#selectParticipant.get(hash, code);
 		if (participant) {
 			return { role: 'participant', participantId: participant.id, name: participant.name };

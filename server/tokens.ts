@@ -25,12 +25,14 @@ export function newRoundCode(): string {
 	return code;
 }
 
+/** Roles whose token is derived from the facilitator key rather than stored. */
+export type DerivedRole = 'projector' | 'observer' | 'tablet';
+
 /**
- * The projector token is derived from the facilitator key, so any facilitator device (the
- * co-facilitator's too) can be given the projector link again, while the server keeps only hashes.
+ * Projector, observer and shared-tablet tokens are derived from the facilitator key, so any
+ * facilitator device (the co-facilitator's too) can hand out those links again, while the server
+ * keeps only hashes. Each role has its own label, so one token never opens another role.
  */
-export function projectorTokenFor(facilitatorKey: string): string {
-	return createHmac('sha256', facilitatorKey)
-		.update('kleed projector token v1')
-		.digest('base64url');
+export function derivedToken(facilitatorKey: string, role: DerivedRole): string {
+	return createHmac('sha256', facilitatorKey).update(`kleed ${role} token v1`).digest('base64url');
 }

@@ -10,13 +10,14 @@ import {
 	type JoinResponse,
 	type RoundInfo,
 	type RoundLinks,
+	type ServerTime,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
 import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas.ts';
 import type { Config } from '../config.ts';
 import { isLoopback, listensOnAllInterfaces } from '../network.ts';
 import type { RoundStore } from '../rounds.ts';
-import { projectorTokenFor } from '../tokens.ts';
+import { derivedToken, type DerivedRole } from '../tokens.ts';
 
 export type Next = () => void;
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
@@ -70,6 +71,14 @@ export function createApi(deps: ApiDeps): Middleware {
 			handler: async () => [200, { ok: true, protocol: PROTOCOL_VERSION }]
 		},
 		{
+			method: 'GET',
+			pattern: /^\/api\/time$/,
+			handler: async () => {
+				const body: ServerTime = { now: Date.now() };
+				return [200, body];
+			}
+		},
+		{
 			method: 'POST',
 			pattern: /^\/api\/rounds$/,
 			handler: async (req) => {
@@ -80,12 +89,7 @@ export function createApi(deps: ApiDeps): Middleware {
 				});
 				const body: CreateRoundResponse = {
 					...created,
-					links: links(
-						baseUrl(req, deps),
-						created.code,
-						created.facilitatorKey,
-						created.projectorToken
-					)
+					links: links(baseUrl(req, deps), created.code, created.facilitatorKey)
 				};
 				deps.log.info({ round: created.code }, 'round created');
 				return [201, body];
@@ -136,9 +140,8 @@ export function createApi(deps: ApiDeps): Middleware {
 				}
 				const body: SessionInfo = { code: round.code, ...identity };
 				if (identity.role === 'facilitator') {
-					const projectorToken = projectorTokenFor(token);
-					body.projectorToken = projectorToken;
-					body.links = links(baseUrl(req, deps), round.code, token, projectorToken);
+					body.projectorToken = derivedToken(token, 'projector');
+					body.links = links(baseUrl(req, deps), round.code, token);
 				}
 				return [200, body];
 			}
@@ -260,16 +263,15 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 	});
 }
 
-function links(
-	base: string,
-	code: string,
-	facilitatorKey: string,
-	projectorToken: string
-): RoundLinks {
+function links(base: string, code: string, facilitatorKey: string): RoundLinks {
+	const withToken = (path: string, role: DerivedRole) =>
+		`${base}${path}#token=${derivedToken(facilitatorKey, role)}`;
 	return {
 		facilitator: `${base}${pagePaths.facilitator(code)}#key=${facilitatorKey}`,
 		participant: `${base}${pagePaths.participant(code)}`,
-		projector: `${base}${pagePaths.projector(code)}#token=${projectorToken}`
+		projector: withToken(pagePaths.projector(code), 'projector'),
+		observer: withToken(pagePaths.observer(code), 'observer'),
+		tablet: withToken(pagePaths.tablet(code), 'tablet')
 	};
 }
 

@@ -47,6 +47,7 @@ export class Connection {
 	#closed = false;
 	readonly #socket: RelaySocket;
 	readonly #limiter: RateLimiter;
+	readonly #intentLimiter: RateLimiter;
 	readonly #limits: RelayLimits;
 	/** The one awareness client id this connection may set and remove. */
 	#awarenessClientId: number | null = null;
@@ -57,6 +58,7 @@ export class Connection {
 		this.identity = identity;
 		this.#limits = limits;
 		this.#limiter = new RateLimiter(limits.rateBurst, limits.ratePerSecond);
+		this.#intentLimiter = new RateLimiter(limits.intentBurst, limits.intentsPerSecond);
 	}
 
 	get closed(): boolean {
@@ -241,9 +243,21 @@ export class Connection {
 			return this.#answer({ id, ok: false, error: 'invalid', message });
 		}
 		const { id, intent } = parsed.data;
+		if (!this.#intentLimiter.take()) {
+			return this.#answer({ id, ok: false, error: 'rate_limited', message: 'slow down a little' });
+		}
 		let outcome: IntentOutcome;
 		try {
-			outcome = applyIntent({ doc: this.room.doc, identity: this.identity, now: Date.now }, intent);
+			outcome = applyIntent(
+				{
+					code: this.room.code,
+					doc: this.room.doc,
+					identity: this.identity,
+					now: Date.now,
+					services: this.room.relay.services
+				},
+				intent
+			);
 		} catch (err) {
 			this.room.log.error({ conn: this.id, intent: intent.type, err }, 'intent failed');
 			outcome = { ok: false, error: 'server_error', message: 'the server could not do this' };

@@ -6,6 +6,7 @@ import { CloseCode, DOC_MAP, type ParticipantEntry } from '../../src/lib/protoco
 import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
+import { intentServices } from '../app.ts';
 import { RoundStore, type Identity } from '../rounds.ts';
 import { Relay, type RelayLimits } from './Relay.ts';
 
@@ -27,7 +28,7 @@ function participant(name = 'Anna'): Identity {
 
 function makeRelay(persistence: DocPersistence = store, limits: Partial<RelayLimits> = {}) {
 	relay?.close();
-	relay = new Relay(persistence, log, limits);
+	relay = new Relay({ persistence, log, limits, services: intentServices(db, rounds) });
 	return relay;
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DocPersistence } from '../docStore.ts';
 import type { Identity } from '../rounds.ts';
+import type { IntentServices } from './intents.ts';
 import { Connection } from './Connection.ts';
 import { updateFrame } from './frames.ts';
 import { Room } from './Room.ts';
@@ -16,6 +17,9 @@ export interface RelayLimits {
 	maxBufferedBytes: number;
 	maxAwarenessBytes: number;
 	maxIntentChars: number;
+	/** Token bucket per connection for intents (on top of the frame budget). */
+	intentBurst: number;
+	intentsPerSecond: number;
 	/** How long an empty room stays in memory before it is compacted and unloaded. */
 	idleUnloadMs: number;
 	/** Ping interval; a socket that has not answered the previous ping is dropped. */
@@ -29,6 +33,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	maxBufferedBytes: 8 * 1024 * 1024,
 	maxAwarenessBytes: 8 * 1024,
 	maxIntentChars: 8 * 1024,
+	intentBurst: 30,
+	intentsPerSecond: 5,
 	idleUnloadMs: 30_000,
 	heartbeatMs: 30_000
 };
@@ -48,6 +54,7 @@ interface Pending {
  */
 export class Relay {
 	readonly limits: RelayLimits;
+	readonly services: IntentServices;
 	readonly #rooms = new Map<string, Room>();
 	readonly #persistence: DocPersistence;
 	readonly #log: Logger;
@@ -56,10 +63,16 @@ export class Relay {
 	#flushScheduled = false;
 	readonly #heartbeat: ReturnType<typeof setInterval>;
 
-	constructor(persistence: DocPersistence, log: Logger, limits: Partial<RelayLimits> = {}) {
-		this.#persistence = persistence;
-		this.#log = log;
-		this.limits = { ...DEFAULT_LIMITS, ...limits };
+	constructor(options: {
+		persistence: DocPersistence;
+		services: IntentServices;
+		log: Logger;
+		limits?: Partial<RelayLimits>;
+	}) {
+		this.#persistence = options.persistence;
+		this.services = options.services;
+		this.#log = options.log;
+		this.limits = { ...DEFAULT_LIMITS, ...options.limits };
 		this.#heartbeat = setInterval(() => this.#beat(), this.limits.heartbeatMs);
 		this.#heartbeat.unref?.();
 	}

@@ -1,59 +1,573 @@
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import {
 	DOC_MAP,
+	PER_PERSON_MAX,
+	type ChoiceFields,
+	type HappyEvent,
 	type Intent,
 	type IntentError,
 	type IntentType,
-	type ParticipantEntry
+	type KleedObject,
+	type MetaFields,
+	type Note,
+	type ParticipantEntry,
+	type Presence,
+	type Step,
+	type Story,
+	type TimerState,
+	type VoteFields
 } from '../../src/lib/protocol.ts';
+import type { BallotBox } from '../ballots.ts';
 import type { Identity } from '../rounds.ts';
+import { nextProposal, winner } from './tally.ts';
 
 /** The transaction origin of every change the server makes on someone's behalf. */
 export const SERVER_ORIGIN = 'server';
 
-export type IntentOutcome = { ok: true } | { ok: false; error: IntentError; message: string };
+export type IntentOutcome =
+	{ ok: true; data?: unknown } | { ok: false; error: IntentError; message: string };
+
+/** What intents need beyond the doc: the secret ballots, and adding people. */
+export interface IntentServices {
+	ballots: BallotBox;
+	addPerson(code: string, id: string, name: string, presence: Presence): void;
+}
 
 export interface IntentContext {
+	code: string;
 	doc: Y.Doc;
 	identity: Identity;
 	now: () => number;
+	services: IntentServices;
 }
 
-type Handlers = {
-	[K in IntentType]: (ctx: IntentContext, intent: Extract<Intent, { type: K }>) => IntentOutcome;
-};
+type Handler<K extends IntentType> = (
+	ctx: IntentContext,
+	intent: Extract<Intent, { type: K }>
+) => IntentOutcome;
+type Handlers = { [K in IntentType]: Handler<K> };
 
-const forbidden = (message: string): IntentOutcome => ({ ok: false, error: 'forbidden', message });
+const OK: IntentOutcome = { ok: true };
+const fail =
+	(error: IntentError) =>
+	(message: string): IntentOutcome => ({ ok: false, error, message });
+const forbidden = fail('forbidden');
+const conflict = fail('conflict');
+const notFound = fail('not_found');
+
+/* ---------------------------------------------------------------------------------------------
+ * Reading and writing the doc
+ * ------------------------------------------------------------------------------------------- */
+
+const maps = (doc: Y.Doc) => ({
+	meta: doc.getMap<unknown>(DOC_MAP.meta),
+	participants: doc.getMap<ParticipantEntry>(DOC_MAP.participants),
+	happy: doc.getMap<HappyEvent>(DOC_MAP.happy),
+	kleed: doc.getMap<KleedObject>(DOC_MAP.kleed),
+	stories: doc.getMap<Story>(DOC_MAP.stories),
+	vote: doc.getMap<unknown>(DOC_MAP.vote),
+	choice: doc.getMap<unknown>(DOC_MAP.choice),
+	recognize: doc.getMap<true>(DOC_MAP.recognize),
+	takeaways: doc.getMap<Note>(DOC_MAP.takeaways),
+	kindWords: doc.getMap<Note>(DOC_MAP.kindWords),
+	timers: doc.getMap<TimerState>(DOC_MAP.timers)
+});
+
+const meta = <K extends keyof MetaFields>(doc: Y.Doc, key: K) =>
+	maps(doc).meta.get(key) as MetaFields[K] | undefined;
+
+function readVote(doc: Y.Doc): VoteFields {
+	const v = maps(doc).vote;
+	return {
+		status: (v.get('status') as VoteFields['status']) ?? 'idle',
+		round: (v.get('round') as number) ?? 0,
+		candidates: (v.get('candidates') as string[]) ?? [],
+		voted: (v.get('voted') as number) ?? 0,
+		totals: v.get('totals') as Record<string, number> | undefined,
+		byHand: v.get('byHand') as boolean | undefined
+	};
+}
+
+function readChoice(doc: Y.Doc): ChoiceFields {
+	const c = maps(doc).choice;
+	return {
+		storyId: (c.get('storyId') as string | null) ?? null,
+		consent: (c.get('consent') as ChoiceFields['consent']) ?? null,
+		answeredBy: c.get('answeredBy') as ChoiceFields['answeredBy'],
+		declined: (c.get('declined') as string[]) ?? []
+	};
+}
+
+/** Writes every field of a flat map; `undefined` deletes the key. */
+function writeFields(map: Y.Map<unknown>, fields: object): void {
+	for (const [key, value] of Object.entries(fields)) {
+		if (value === undefined) map.delete(key);
+		else if (JSON.stringify(map.get(key)) !== JSON.stringify(value)) map.set(key, value);
+	}
+}
+
+const server = (ctx: IntentContext, fn: () => void) => ctx.doc.transact(fn, SERVER_ORIGIN);
+
+/** Proposes a story to the group: its owner is asked whether they want to go on. */
+function propose(doc: Y.Doc, storyId: string | null, declined: string[]): void {
+	writeFields(maps(doc).choice, {
+		storyId,
+		consent: storyId ? 'asked' : null,
+		answeredBy: undefined,
+		declined
+	});
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Who is asking
+ * ------------------------------------------------------------------------------------------- */
+
+const isFacilitator = (ctx: IntentContext) => ctx.identity.role === 'facilitator';
+
+/** The participant id of a participant connection, or null. */
+function self(ctx: IntentContext): string | null {
+	return ctx.identity.role === 'participant' ? (ctx.identity.participantId ?? null) : null;
+}
 
 /**
- * One handler per intent type. The mapped type makes a missing handler a compile error.
- * Each handler checks role and ownership itself (schema checks already ran), then writes the doc
- * in a transaction with origin 'server'.
+ * Whose item a new piece of content is. A participant adds only their own (`by` absent or their
+ * own id); a facilitator may add for anyone on the kleed, or for nobody (`null`: "zonder naam").
  */
+function author(
+	ctx: IntentContext,
+	by: string | null | undefined
+): { by: string | null } | IntentOutcome {
+	const me = self(ctx);
+	if (me) {
+		if (by !== undefined && by !== me) return forbidden('you can only add your own items');
+		return { by: me };
+	}
+	if (!isFacilitator(ctx)) return forbidden('this role cannot add items');
+	if (by && !maps(ctx.doc).participants.has(by)) return notFound('no such person in this round');
+	return { by: by ?? null };
+}
+
+const isOutcome = (x: object): x is IntentOutcome => 'ok' in x;
+
+/** Participants act only in the step their action belongs to; facilitators at any time. */
+function participantStep(ctx: IntentContext, step: Step): IntentOutcome | null {
+	if (isFacilitator(ctx)) return null;
+	const now = meta(ctx.doc, 'step');
+	return now === step ? null : conflict(`this is possible in the ${step} step (now: ${now})`);
+}
+
+/** Adds a keyed item (happy event, kleed object) idempotently, within a per-person limit. */
+function addItem<T extends { by: string | null }>(
+	ctx: IntentContext,
+	map: Y.Map<T>,
+	id: string,
+	item: T,
+	limit: number
+): IntentOutcome {
+	const existing = map.get(id);
+	if (existing) {
+		// The same request sent again after a reconnect.
+		return existing.by === item.by ? OK : conflict('this id is already used');
+	}
+	if (item.by && !isFacilitator(ctx)) {
+		let count = 0;
+		for (const other of map.values()) if (other.by === item.by) count++;
+		if (count >= limit) return conflict(`at most ${limit} per person`);
+	}
+	server(ctx, () => map.set(id, item));
+	return OK;
+}
+
+/** Removes an item: its owner or a facilitator. Removing what is gone already is fine. */
+function removeItem<T extends { by: string | null }>(
+	ctx: IntentContext,
+	map: Y.Map<T>,
+	id: string
+): IntentOutcome {
+	const item = map.get(id);
+	if (!item) return OK;
+	if (!isFacilitator(ctx) && item.by !== self(ctx)) return forbidden('this is not yours');
+	server(ctx, () => map.delete(id));
+	return OK;
+}
+
+/** Sets or (on empty text) removes the sender's one note in a map. */
+function setNote(ctx: IntentContext, map: Y.Map<Note>, text: string, step: Step): IntentOutcome {
+	const me = self(ctx);
+	if (!me) return forbidden('only a participant leaves a note');
+	const wrongStep = participantStep(ctx, step);
+	if (wrongStep) return wrongStep;
+	server(ctx, () => {
+		if (text === '') map.delete(me);
+		else if (map.get(me)?.text !== text) map.set(me, { text, at: ctx.now() });
+	});
+	return OK;
+}
+
+/** Who a vote is for: a participant votes for themselves, the shared tablet for whoever chose. */
+function voter(ctx: IntentContext, as: string | undefined): string | IntentOutcome {
+	const me = self(ctx);
+	if (me) return as === undefined || as === me ? me : forbidden('you can only vote for yourself');
+	if (ctx.identity.role !== 'tablet') return forbidden('this role cannot vote');
+	if (!as) return fail('invalid')('say who votes ("as")');
+	if (!maps(ctx.doc).participants.has(as)) return notFound('no such person in this round');
+	return as;
+}
+
+function recount(ctx: IntentContext, vote: VoteFields): void {
+	const voted = ctx.services.ballots.count(ctx.code, vote.round);
+	if (voted !== vote.voted) server(ctx, () => maps(ctx.doc).vote.set('voted', voted));
+}
+
+/** Publishes totals and proposes the winner; on a tie the facilitator decides. */
+function publish(ctx: IntentContext, fields: VoteFields): void {
+	const { declined } = readChoice(ctx.doc);
+	server(ctx, () => {
+		writeFields(maps(ctx.doc).vote, fields);
+		propose(ctx.doc, winner(fields.totals ?? {}, fields.candidates), declined);
+	});
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The handlers: one per intent type (a missing one is a compile error).
+ * ------------------------------------------------------------------------------------------- */
+
 const handlers: Handlers = {
 	join(ctx, intent) {
 		const { participantId, name } = ctx.identity;
 		if (ctx.identity.role !== 'participant' || !participantId || !name) {
 			return forbidden('only a participant can join the kleed');
 		}
-		const participants = ctx.doc.getMap<ParticipantEntry>(DOC_MAP.participants);
+		const { participants } = maps(ctx.doc);
 		const existing = participants.get(participantId);
-		if (existing && existing.presence === intent.presence && existing.name === name) {
-			return { ok: true };
-		}
-		ctx.doc.transact(() => {
+		if (existing && existing.presence === intent.presence && existing.name === name) return OK;
+		server(ctx, () =>
 			participants.set(participantId, {
 				name,
 				presence: intent.presence,
 				joinedAt: existing?.joinedAt ?? ctx.now()
-			});
-		}, SERVER_ORIGIN);
-		return { ok: true };
+			})
+		);
+		return OK;
+	},
+
+	'happy.add'(ctx, intent) {
+		const who = author(ctx, intent.by);
+		if (isOutcome(who)) return who;
+		const wrongStep = participantStep(ctx, 'opening');
+		if (wrongStep) return wrongStep;
+		const item: HappyEvent = { icon: intent.icon, text: intent.text, by: who.by, at: ctx.now() };
+		return addItem(ctx, maps(ctx.doc).happy, intent.id, item, PER_PERSON_MAX.happy);
+	},
+
+	'happy.remove'(ctx, intent) {
+		return removeItem(ctx, maps(ctx.doc).happy, intent.id);
+	},
+
+	'kleed.place'(ctx, intent) {
+		const who = author(ctx, intent.by);
+		if (isOutcome(who)) return who;
+		const wrongStep = participantStep(ctx, 'opening');
+		if (wrongStep) return wrongStep;
+		const item: KleedObject = { icon: intent.icon, by: who.by, at: ctx.now() };
+		return addItem(ctx, maps(ctx.doc).kleed, intent.id, item, PER_PERSON_MAX.kleed);
+	},
+
+	'kleed.remove'(ctx, intent) {
+		return removeItem(ctx, maps(ctx.doc).kleed, intent.id);
+	},
+
+	'story.post'(ctx, intent) {
+		const who = author(ctx, intent.by);
+		if (isOutcome(who)) return who;
+		const wrongStep = participantStep(ctx, 'choice');
+		if (wrongStep) return wrongStep;
+		const { stories } = maps(ctx.doc);
+		const existing = stories.get(intent.id);
+		if (existing) {
+			return existing.by === who.by && existing.text === intent.text
+				? OK
+				: conflict('this id is already used');
+		}
+		if (!isFacilitator(ctx)) {
+			if (readVote(ctx.doc).status === 'open') return conflict('voting is open');
+			for (const story of stories.values()) {
+				if (story.by === who.by) return conflict('you already have a story on the kleed');
+			}
+		}
+		const story: Story = { text: intent.text, by: who.by, at: ctx.now() };
+		server(ctx, () => stories.set(intent.id, story));
+		return OK;
+	},
+
+	'story.withdraw'(ctx, intent) {
+		const { stories, vote } = maps(ctx.doc);
+		const story = stories.get(intent.id);
+		if (!story) return OK;
+		const current = readVote(ctx.doc);
+		const inVote = current.status === 'open' && current.candidates.includes(intent.id);
+		if (!isFacilitator(ctx)) {
+			if (story.by === null || story.by !== self(ctx)) return forbidden('this is not your story');
+			if (inVote) return conflict('voting is open');
+		}
+		if (inVote) ctx.services.ballots.dropStory(ctx.code, current.round, intent.id);
+		const choice = readChoice(ctx.doc);
+		server(ctx, () => {
+			stories.delete(intent.id);
+			if (inVote) {
+				vote.set(
+					'candidates',
+					current.candidates.filter((c) => c !== intent.id)
+				);
+			}
+			if (choice.storyId === intent.id) propose(ctx.doc, null, choice.declined);
+		});
+		if (inVote) recount(ctx, readVote(ctx.doc));
+		return OK;
+	},
+
+	'story.retell'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator retells a story');
+		const { stories } = maps(ctx.doc);
+		const story = stories.get(intent.id);
+		if (!story) return notFound('no such story');
+		const { retold: _old, ...rest } = story;
+		const next: Story = intent.text === '' ? rest : { ...rest, retold: intent.text };
+		if (JSON.stringify(next) !== JSON.stringify(story)) {
+			server(ctx, () => stories.set(intent.id, next));
+		}
+		return OK;
+	},
+
+	'vote.open'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator opens the vote');
+		const current = readVote(ctx.doc);
+		if (current.status === 'open' && current.round === intent.round) return OK;
+		if (intent.round !== current.round + 1) {
+			return conflict(`the next vote is number ${current.round + 1}`);
+		}
+		const { stories } = maps(ctx.doc);
+		const candidates = [...new Set(intent.candidates ?? [...stories.keys()])];
+		if (candidates.length === 0) return conflict('there are no stories to vote on');
+		if (candidates.some((c) => !stories.has(c))) return notFound('no such story');
+		const { declined } = readChoice(ctx.doc);
+		server(ctx, () => {
+			writeFields(maps(ctx.doc).vote, {
+				status: 'open',
+				round: intent.round,
+				candidates,
+				voted: 0,
+				totals: undefined,
+				byHand: undefined
+			} satisfies VoteFields);
+			propose(ctx.doc, null, declined);
+		});
+		return OK;
+	},
+
+	'vote.cast'(ctx, intent) {
+		const who = voter(ctx, intent.as);
+		if (typeof who !== 'string') return who;
+		const current = readVote(ctx.doc);
+		if (current.status !== 'open') return conflict('voting is not open');
+		if (!current.candidates.includes(intent.storyId)) return notFound('no such story in this vote');
+		ctx.services.ballots.cast(ctx.code, current.round, who, intent.storyId);
+		recount(ctx, current);
+		return OK;
+	},
+
+	'vote.clear'(ctx, intent) {
+		const who = voter(ctx, intent.as);
+		if (typeof who !== 'string') return who;
+		const current = readVote(ctx.doc);
+		if (current.status !== 'open') return conflict('voting is not open');
+		ctx.services.ballots.clear(ctx.code, current.round, who);
+		recount(ctx, current);
+		return OK;
+	},
+
+	'vote.mine'(ctx, intent) {
+		// Only the voter themself: the shared tablet must not show one person's heart to the next.
+		const me = self(ctx);
+		if (!me || (intent.as !== undefined && intent.as !== me)) {
+			return forbidden('only the voter can see their own vote');
+		}
+		const current = readVote(ctx.doc);
+		const storyId =
+			current.status === 'idle' ? null : ctx.services.ballots.mine(ctx.code, current.round, me);
+		return { ok: true, data: { storyId } };
+	},
+
+	'vote.reveal'(ctx) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator reveals the vote');
+		const current = readVote(ctx.doc);
+		if (current.status === 'revealed') return OK;
+		if (current.status !== 'open') return conflict('voting is not open');
+		const hearts = ctx.services.ballots.tally(ctx.code, current.round);
+		const totals = Object.fromEntries(current.candidates.map((c) => [c, hearts[c] ?? 0]));
+		publish(ctx, { ...current, status: 'revealed', totals });
+		return OK;
+	},
+
+	'vote.byHand'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator counts hands');
+		const { stories } = maps(ctx.doc);
+		const candidates = Object.keys(intent.totals);
+		if (candidates.some((c) => !stories.has(c))) return notFound('no such story');
+		const current = readVote(ctx.doc);
+		publish(ctx, {
+			status: 'revealed',
+			round: current.status === 'idle' ? current.round + 1 : current.round,
+			candidates,
+			voted: 0,
+			totals: intent.totals,
+			byHand: true
+		});
+		return OK;
+	},
+
+	'vote.reset'(ctx) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator resets the vote');
+		const current = readVote(ctx.doc);
+		server(ctx, () => {
+			writeFields(maps(ctx.doc).vote, {
+				status: 'idle',
+				round: current.round,
+				candidates: [],
+				voted: 0,
+				totals: undefined,
+				byHand: undefined
+			} satisfies VoteFields);
+			propose(ctx.doc, null, []);
+		});
+		return OK;
+	},
+
+	'choice.pick'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator picks the story');
+		if (!maps(ctx.doc).stories.has(intent.storyId)) return notFound('no such story');
+		const choice = readChoice(ctx.doc);
+		if (choice.storyId === intent.storyId) return OK;
+		const declined = choice.declined.filter((d) => d !== intent.storyId);
+		server(ctx, () => propose(ctx.doc, intent.storyId, declined));
+		return OK;
+	},
+
+	'consent.answer'(ctx, intent) {
+		const choice = readChoice(ctx.doc);
+		const story = choice.storyId ? maps(ctx.doc).stories.get(choice.storyId) : undefined;
+		if (!choice.storyId || !story) return conflict('no story is waiting for an answer');
+		const owner = story.by !== null && story.by === self(ctx);
+		if (!owner && !isFacilitator(ctx)) return forbidden('only the owner of the story answers');
+		if (choice.consent !== 'asked') {
+			// A resend of the answer already given is fine; a change of mind goes via the facilitator.
+			return choice.consent === intent.answer ? OK : conflict('this was answered already');
+		}
+		const answeredBy = owner ? 'owner' : 'facilitator';
+		server(ctx, () => {
+			if (intent.answer === 'yes') {
+				writeFields(maps(ctx.doc).choice, { consent: 'yes', answeredBy });
+				return;
+			}
+			const declined = [...choice.declined, choice.storyId!];
+			const vote = readVote(ctx.doc);
+			propose(ctx.doc, nextProposal(vote.totals ?? {}, vote.candidates, declined), declined);
+		});
+		return OK;
+	},
+
+	'recognize.set'(ctx, intent) {
+		const me = self(ctx);
+		if (!me) return forbidden('only a participant recognizes');
+		const wrongStep = participantStep(ctx, 'broadening');
+		if (wrongStep) return wrongStep;
+		const { recognize } = maps(ctx.doc);
+		if (recognize.has(me) !== intent.on) {
+			server(ctx, () => (intent.on ? recognize.set(me, true) : recognize.delete(me)));
+		}
+		return OK;
+	},
+
+	'takeaway.set'(ctx, intent) {
+		return setNote(ctx, maps(ctx.doc).takeaways, intent.text, 'closing');
+	},
+
+	'kindword.set'(ctx, intent) {
+		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, 'closing');
+	},
+
+	'person.add'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator adds people');
+		const { participants } = maps(ctx.doc);
+		const existing = participants.get(intent.id);
+		if (existing) {
+			return existing.name === intent.name
+				? { ok: true, data: { participantId: intent.id } }
+				: conflict('this id is already used');
+		}
+		ctx.services.addPerson(ctx.code, intent.id, intent.name, intent.presence);
+		server(ctx, () =>
+			participants.set(intent.id, {
+				name: intent.name,
+				presence: intent.presence,
+				joinedAt: ctx.now(),
+				noDevice: true
+			})
+		);
+		return { ok: true, data: { participantId: intent.id } };
+	},
+
+	'timer.set'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator sets timers');
+		const durationMs = intent.seconds * 1000;
+		const timer: TimerState = { durationMs, endsAt: null, remainingMs: durationMs };
+		server(ctx, () => maps(ctx.doc).timers.set(intent.step, timer));
+		return OK;
+	},
+
+	'timer.start'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator starts timers');
+		const { timers } = maps(ctx.doc);
+		const timer = timers.get(intent.step);
+		if (!timer) return conflict('set a time first');
+		if (timer.endsAt !== null) return OK;
+		if (timer.remainingMs <= 0) return conflict('the time is up; set a new time');
+		// Server time: every device counts down to the same moment, whatever its own clock says.
+		server(ctx, () => timers.set(intent.step, { ...timer, endsAt: ctx.now() + timer.remainingMs }));
+		return OK;
+	},
+
+	'timer.pause'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator pauses timers');
+		const { timers } = maps(ctx.doc);
+		const timer = timers.get(intent.step);
+		if (!timer || timer.endsAt === null) return OK;
+		const remainingMs = Math.max(0, timer.endsAt - ctx.now());
+		server(ctx, () => timers.set(intent.step, { ...timer, endsAt: null, remainingMs }));
+		return OK;
+	},
+
+	'round.end'(ctx) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator ends the round');
+		if (meta(ctx.doc, 'endedAt') === undefined) {
+			server(ctx, () => maps(ctx.doc).meta.set('endedAt', ctx.now()));
+		}
+		return OK;
 	}
 };
 
+/** Intents a participant or the shared tablet may still send after the round has ended. */
+const AFTER_END: ReadonlySet<IntentType> = new Set(['join', 'vote.mine']);
+
 /** Applies an intent that already passed schema validation. */
 export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
-	const handler = handlers[intent.type] as (ctx: IntentContext, intent: Intent) => IntentOutcome;
-	return handler(ctx, intent);
+	if (
+		!isFacilitator(ctx) &&
+		!AFTER_END.has(intent.type) &&
+		meta(ctx.doc, 'endedAt') !== undefined
+	) {
+		return conflict('the round has ended');
+	}
+	const handler = handlers[intent.type] as Handler<IntentType>;
+	return handler(ctx, intent as never);
 }

@@ -8,7 +8,7 @@
  */
 
 /** Bumped on any incompatible change to frames, intents or the Y.Doc schema. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /* ------------------------------------------------------------------------------------------------
  * Round codes
@@ -37,7 +37,14 @@ export function normalizeCode(input: string): string | null {
  * Who a connection is. Facilitators write the Y.Doc; everyone else reads it and acts only through
  * intents. The role always comes from the token, never from anything the client says.
  */
-export const ROLES = ['facilitator', 'participant', 'projector'] as const;
+export const ROLES = ['facilitator', 'participant', 'projector', 'observer', 'tablet'] as const;
+/**
+ * - facilitator: writes the doc; steers the round (the co-facilitator has the same key)
+ * - participant: one person, on their own device
+ * - projector: the room's screen; read-only
+ * - observer: a trainer watching; read-only, sees the guide and timings; everyone sees them
+ * - tablet: a shared tablet passed around the room; votes for whoever picks their name
+ */
 export type Role = (typeof ROLES)[number];
 
 /** The five steps of a luisterronde, in order. */
@@ -52,16 +59,36 @@ export const NAME_MAX_LENGTH = 40;
 export const TITLE_MAX_LENGTH = 80;
 
 /* ------------------------------------------------------------------------------------------------
- * Y.Doc schema (version PROTOCOL_VERSION)
+ * Y.Doc schema (version PROTOCOL_VERSION). Every value is plain JSON, replaced whole, never
+ * mutated in place. `meta` is written by facilitators directly (step, texts, settings); every
+ * other map is written by the server only, from intents (facilitators use intents there too, so
+ * every change to people's content is validated the same way).
  *
- *   doc.getMap('meta')          MetaFields — written by facilitators (step) and the server (rest)
- *   doc.getMap('participants')  participantId -> ParticipantEntry — written by the server only,
- *                               from intents; values are replaced whole, never mutated in place
+ *   meta          MetaFields
+ *   participants  participantId -> ParticipantEntry
+ *   happy         itemId -> HappyEvent          (Opening: good news cards)
+ *   kleed         itemId -> KleedObject         (Opening: objects laid on the cloth)
+ *   stories       storyId -> Story              (Verhaalkeuze)
+ *   vote          VoteFields                    (Verhaalkeuze; ballots are NOT in the doc)
+ *   choice        ChoiceFields                  (Verhaalkeuze: the chosen story and consent)
+ *   recognize     participantId -> true         (Verbreding: "Ik herken dit")
+ *   takeaways     participantId -> Note         (Afsluiting: "wat neem ik mee")
+ *   kindWords     participantId -> Note         (Afsluiting: a kind word for the one who shared)
+ *   timers        step -> TimerState
  * ---------------------------------------------------------------------------------------------- */
 
 export const DOC_MAP = {
 	meta: 'meta',
-	participants: 'participants'
+	participants: 'participants',
+	happy: 'happy',
+	kleed: 'kleed',
+	stories: 'stories',
+	vote: 'vote',
+	choice: 'choice',
+	recognize: 'recognize',
+	takeaways: 'takeaways',
+	kindWords: 'kindWords',
+	timers: 'timers'
 } as const;
 
 export interface MetaFields {
@@ -73,14 +100,144 @@ export interface MetaFields {
 	step: Step;
 	/** Server time (ms since epoch) at creation. */
 	createdAt: number;
+	/** Facilitator: the warm-up prompt for the Opening (empty: none). */
+	warmup?: string;
+	/** Facilitator: the key question of the day; empty or absent: the default text. */
+	mote?: string;
+	/** Facilitator: the closing-ritual text; empty or absent: the default text. */
+	closingText?: string;
+	/** Facilitator: hide names on the projector. */
+	hideNames?: boolean;
+	/** Server: when the facilitator ended the round (ms since epoch). */
+	endedAt?: number;
 }
+
+/** Fields of `meta` a facilitator writes directly; the server sets the rest. */
+export const FACILITATOR_META_FIELDS = [
+	'step',
+	'warmup',
+	'mote',
+	'closingText',
+	'hideNames'
+] as const;
 
 export interface ParticipantEntry {
 	name: string;
 	presence: Presence;
 	/** Server time (ms since epoch) of the first join. */
 	joinedAt: number;
+	/** Added by a facilitator for someone without a device of their own. */
+	noDevice?: boolean;
 }
+
+export const TEXT_MAX = { happy: 80, story: 120, note: 120, prompt: 300 } as const;
+/** Per person: at most this many happy events and kleed objects at a time. */
+export const PER_PERSON_MAX = { happy: 3, kleed: 3, stories: 1 } as const;
+
+/** Pictograms for happy events (Opening). */
+export const HAPPY_ICONS = [
+	'cake',
+	'baby',
+	'heart',
+	'sun',
+	'party',
+	'music',
+	'home',
+	'star'
+] as const;
+export type HappyIcon = (typeof HAPPY_ICONS)[number];
+
+/** Pictograms for objects on the kleed (Opening). */
+export const KLEED_ICONS = [
+	'bread',
+	'fruit',
+	'tea',
+	'candle',
+	'flower',
+	'stone',
+	'photo',
+	'cookie',
+	'book',
+	'music'
+] as const;
+export type KleedIcon = (typeof KLEED_ICONS)[number];
+
+export interface HappyEvent {
+	icon: HappyIcon;
+	/** Optional few words; what people type is shown as typed. */
+	text: string;
+	/** Who added it: a participant id, or null when the facilitator added it. */
+	by: string | null;
+	at: number;
+}
+
+export interface KleedObject {
+	icon: KleedIcon;
+	/** Whose object: a participant id, or null when the facilitator laid it. */
+	by: string | null;
+	at: number;
+}
+
+export interface Story {
+	/** As the person said it (or as the facilitator typed it for them). */
+	text: string;
+	/** The owner's participant id, or null for "zonder naam". */
+	by: string | null;
+	/** The facilitator's short retelling ("repeat it back"), if any. */
+	retold?: string;
+	at: number;
+}
+
+export const VOTE_STATUSES = ['idle', 'open', 'revealed'] as const;
+export type VoteStatus = (typeof VOTE_STATUSES)[number];
+
+/**
+ * The vote as everyone may see it. Ballots are kept by the server, outside the doc: while a vote
+ * is open, the doc tells only how many people have voted.
+ */
+export interface VoteFields {
+	status: VoteStatus;
+	/** Counts up with every vote opened (a re-vote among tied stories is a new round). */
+	round: number;
+	/** The stories in this vote. */
+	candidates: string[];
+	/** How many people have voted so far. */
+	voted: number;
+	/** After the reveal: hearts per story id. */
+	totals?: Record<string, number>;
+	/** The totals were counted by hand (a room without tablets). */
+	byHand?: boolean;
+}
+
+export const CONSENT_STATES = ['asked', 'yes', 'no'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+/** The chosen story, and whether its owner wants to go on with it. */
+export interface ChoiceFields {
+	storyId: string | null;
+	consent: ConsentState | null;
+	/** Who answered: the owner on their own device, or a facilitator for them. */
+	answeredBy?: 'owner' | 'facilitator';
+	/** Stories whose owner said no in this round: not proposed again. */
+	declined: string[];
+}
+
+export interface Note {
+	text: string;
+	at: number;
+}
+
+/**
+ * A step's timer, in server time. Running: `endsAt` is set. Paused or not started: `remainingMs`.
+ * Clients show `endsAt - serverNow()`; it never moves the step on by itself.
+ */
+export interface TimerState {
+	durationMs: number;
+	endsAt: number | null;
+	remainingMs: number;
+}
+
+export const TIMER_MAX_SECONDS = 3 * 60 * 60;
 
 /* ------------------------------------------------------------------------------------------------
  * Frames on WS /sync/{code}?token=…&v=PROTOCOL_VERSION
@@ -114,16 +271,80 @@ export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
  * role, step, ownership, size, rate) and applies it in a transaction with origin 'server'.
  * ---------------------------------------------------------------------------------------------- */
 
-/** Put yourself on the kleed (or change where you sit). Participant only. */
-export interface JoinIntent {
-	type: 'join';
-	presence: Presence;
+/**
+ * Every intent, by type. Who may send it and when is in the table in docs/protocol.md and in
+ * server/relay/intents.ts. Items that a client creates carry an id the client chose, so an intent
+ * that is sent again after a reconnect does not create a second item.
+ */
+export type Intent =
+	// Everyone on the kleed
+	| { type: 'join'; presence: Presence }
+	| { type: 'happy.add'; id: string; icon: HappyIcon; text: string; by?: string | null }
+	| { type: 'happy.remove'; id: string }
+	| { type: 'kleed.place'; id: string; icon: KleedIcon; by?: string | null }
+	| { type: 'kleed.remove'; id: string }
+	// Verhaalkeuze
+	| { type: 'story.post'; id: string; text: string; by?: string | null }
+	| { type: 'story.withdraw'; id: string }
+	| { type: 'story.retell'; id: string; text: string }
+	| { type: 'vote.open'; round: number; candidates?: string[] }
+	| { type: 'vote.cast'; storyId: string; as?: string }
+	| { type: 'vote.clear'; as?: string }
+	| { type: 'vote.mine'; as?: string }
+	| { type: 'vote.reveal' }
+	| { type: 'vote.byHand'; totals: Record<string, number> }
+	| { type: 'vote.reset' }
+	| { type: 'choice.pick'; storyId: string }
+	| { type: 'consent.answer'; answer: 'yes' | 'no' }
+	// Verbreding, Afsluiting
+	| { type: 'recognize.set'; on: boolean }
+	| { type: 'takeaway.set'; text: string }
+	| { type: 'kindword.set'; text: string }
+	// Facilitator housekeeping
+	/** `id` becomes the new person's participant id (chosen by the client: a resend adds no one). */
+	| { type: 'person.add'; id: string; name: string; presence: Presence }
+	| { type: 'timer.set'; step: Step; seconds: number }
+	| { type: 'timer.start'; step: Step }
+	| { type: 'timer.pause'; step: Step }
+	| { type: 'round.end' };
+export type IntentType = Intent['type'];
+export const INTENT_TYPES = [
+	'join',
+	'happy.add',
+	'happy.remove',
+	'kleed.place',
+	'kleed.remove',
+	'story.post',
+	'story.withdraw',
+	'story.retell',
+	'vote.open',
+	'vote.cast',
+	'vote.clear',
+	'vote.mine',
+	'vote.reveal',
+	'vote.byHand',
+	'vote.reset',
+	'choice.pick',
+	'consent.answer',
+	'recognize.set',
+	'takeaway.set',
+	'kindword.set',
+	'person.add',
+	'timer.set',
+	'timer.start',
+	'timer.pause',
+	'round.end'
+] as const satisfies readonly IntentType[];
+
+/** What `vote.mine` answers (in `IntentResult.data`): only ever to the voter. */
+export interface MyVote {
+	storyId: string | null;
 }
 
-/** client -> server, one union per direction; #3 adds stories, votes, hands, … */
-export type Intent = JoinIntent;
-export type IntentType = Intent['type'];
-export const INTENT_TYPES = ['join'] as const satisfies readonly IntentType[];
+/** What `person.add` answers. */
+export interface AddedPerson {
+	participantId: string;
+}
 
 export interface IntentRequest {
 	/** Chosen by the client, echoed in the result so it can match answers to requests. */
@@ -131,12 +352,21 @@ export interface IntentRequest {
 	intent: Intent;
 }
 
-export const INTENT_ERRORS = ['invalid', 'forbidden', 'rate_limited', 'server_error'] as const;
+export const INTENT_ERRORS = [
+	'invalid',
+	'forbidden',
+	/** Not possible now (wrong step, vote not open, limit reached, …): the message says why. */
+	'conflict',
+	'not_found',
+	'rate_limited',
+	'server_error'
+] as const;
 export type IntentError = (typeof INTENT_ERRORS)[number];
 
 /** server -> client, answers exactly one IntentRequest. */
 export type IntentResult =
-	{ id: number; ok: true } | { id: number; ok: false; error: IntentError; message: string };
+	| { id: number; ok: true; data?: unknown }
+	| { id: number; ok: false; error: IntentError; message: string };
 
 /* ------------------------------------------------------------------------------------------------
  * Awareness: each connection may set and remove only its own awareness client id. The server
@@ -220,6 +450,10 @@ export interface RoundLinks {
 	participant: string;
 	/** Carries a read-only projector token in the fragment. */
 	projector: string;
+	/** For a trainer watching: read-only; everyone in the round sees that someone observes. */
+	observer: string;
+	/** For one tablet passed around the room to vote on ("Wie stemt nu?"). */
+	tablet: string;
 }
 
 export interface CreateRoundResponse {
@@ -227,6 +461,11 @@ export interface CreateRoundResponse {
 	facilitatorKey: string;
 	projectorToken: string;
 	links: RoundLinks;
+}
+
+/** GET /api/time — the server's clock, for timers (clients keep an offset to their own). */
+export interface ServerTime {
+	now: number;
 }
 
 /** GET /api/rounds/{code} — public facts needed to show the join page. */
@@ -275,5 +514,7 @@ export const SYNC_PATH = '/sync';
 export const pagePaths = {
 	participant: (code: string) => `/r/${code}`,
 	facilitator: (code: string) => `/r/${code}/begeleider`,
-	projector: (code: string) => `/r/${code}/scherm`
+	projector: (code: string) => `/r/${code}/scherm`,
+	observer: (code: string) => `/r/${code}/meekijken`,
+	tablet: (code: string) => `/r/${code}/tablet`
 };

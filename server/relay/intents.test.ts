@@ -1,0 +1,392 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+	DOC_MAP,
+	type ChoiceFields,
+	type Intent,
+	type Step,
+	type Story,
+	type VoteFields
+} from '../../src/lib/protocol.ts';
+import { intentRequest } from '../../src/lib/schemas.ts';
+import { intentServices } from '../app.ts';
+import { openDatabase, type Db } from '../db.ts';
+import { RoundStore, type Identity } from '../rounds.ts';
+import { applyIntent, type IntentOutcome } from './intents.ts';
+import { leaders, nextProposal, ranked, winner } from './tally.ts';
+
+let db: Db;
+let rounds: RoundStore;
+let code: string;
+let doc: Y.Doc;
+let now: number;
+
+const facilitator: Identity = { role: 'facilitator' };
+const tablet: Identity = { role: 'tablet' };
+const observer: Identity = { role: 'observer' };
+const projector: Identity = { role: 'projector' };
+
+function run(identity: Identity, intent: Intent): IntentOutcome {
+	return applyIntent(
+		{ code, doc, identity, now: () => now, services: intentServices(db, rounds) },
+		intent
+	);
+}
+
+/** A participant who has joined the kleed. */
+function person(name: string, presence: 'room' | 'remote' = 'room'): Identity & { id: string } {
+	const { participantId } = rounds.addParticipant(code, { name, presence });
+	const identity = { role: 'participant' as const, participantId, name };
+	expect(run(identity, { type: 'join', presence })).toEqual({ ok: true });
+	return { ...identity, id: participantId };
+}
+
+const map = <T>(name: keyof typeof DOC_MAP) => doc.getMap<T>(DOC_MAP[name]);
+const setStep = (step: Step) => map<unknown>('meta').set('step', step);
+const vote = () => map<unknown>('vote').toJSON() as VoteFields;
+const choice = () => map<unknown>('choice').toJSON() as ChoiceFields;
+const stories = () => map<Story>('stories');
+const expectError = (outcome: IntentOutcome, error: string) =>
+	expect(outcome).toMatchObject({ ok: false, error });
+
+beforeEach(() => {
+	db = openDatabase(':memory:');
+	rounds = new RoundStore(db);
+	code = rounds.create({ title: '', language: 'nl' }).code;
+	doc = new Y.Doc();
+	now = 1_000_000;
+	setStep('opening');
+});
+
+describe('intent schema', () => {
+	const valid = (intent: unknown) => intentRequest.safeParse({ id: 1, intent }).success;
+
+	it('accepts well-formed intents of every kind', () => {
+		expect(valid({ type: 'story.post', id: 'abcdef12', text: 'Mijn buurman' })).toBe(true);
+		expect(valid({ type: 'happy.add', id: 'abcdef12', icon: 'cake', text: '' })).toBe(true);
+		expect(valid({ type: 'vote.byHand', totals: { abcdef12: 3 } })).toBe(true);
+		expect(valid({ type: 'timer.set', step: 'choice', seconds: 600 })).toBe(true);
+	});
+
+	it('refuses unknown fields, long or control-character text, bad icons, ids and numbers', () => {
+		expect(valid({ type: 'join', presence: 'room', name: 'Eve' })).toBe(false);
+		expect(valid({ type: 'story.post', id: 'abcdef12', text: 'x'.repeat(121) })).toBe(false);
+		expect(valid({ type: 'story.post', id: 'abcdef12', text: '   ' })).toBe(false);
+		expect(valid({ type: 'story.post', id: 'abcdef12', text: 'a\u0000b' })).toBe(false);
+		expect(valid({ type: 'story.post', id: '../x', text: 'hi' })).toBe(false);
+		expect(valid({ type: 'kleed.place', id: 'abcdef12', icon: 'bomb' })).toBe(false);
+		expect(valid({ type: 'vote.byHand', totals: { abcdef12: -1 } })).toBe(false);
+		expect(valid({ type: 'vote.byHand', totals: {} })).toBe(false);
+		expect(valid({ type: 'timer.set', step: 'choice', seconds: 1e9 })).toBe(false);
+		expect(valid({ type: 'vote.open', round: 1.5 })).toBe(false);
+		expect(valid({ type: 'teleport' })).toBe(false);
+	});
+});
+
+describe('tally', () => {
+	const c = ['a', 'b', 'c'];
+	it('ranks by hearts and finds a unique winner', () => {
+		expect(ranked({ a: 1, b: 3, c: 2 }, c)).toEqual(['b', 'c', 'a']);
+		expect(winner({ a: 1, b: 3, c: 2 }, c)).toBe('b');
+	});
+	it('reports a tie, and no winner when nobody voted', () => {
+		expect(leaders({ a: 2, b: 2, c: 1 }, c)).toEqual(['a', 'b']);
+		expect(winner({ a: 2, b: 2, c: 1 }, c)).toBeNull();
+		expect(winner({}, c)).toBeNull();
+	});
+	it('proposes the next story after a no, skipping declined ones', () => {
+		expect(nextProposal({ a: 3, b: 2, c: 1 }, c, ['a'])).toBe('b');
+		expect(nextProposal({ a: 3, b: 1, c: 1 }, c, ['a'])).toBeNull();
+		expect(nextProposal({ a: 3, b: 0, c: 0 }, c, ['a'])).toBeNull();
+	});
+});
+
+describe('opening', () => {
+	it('lets participants add happy events and objects for themselves, at most three', () => {
+		const anna = person('Anna');
+		for (let i = 0; i < 3; i++) {
+			expect(run(anna, { type: 'kleed.place', id: `kleed-${i}00`, icon: 'tea' })).toEqual({
+				ok: true
+			});
+		}
+		expectError(run(anna, { type: 'kleed.place', id: 'kleed-400', icon: 'tea' }), 'conflict');
+		expect(run(anna, { type: 'happy.add', id: 'happy-1', icon: 'cake', text: 'Jarig!' })).toEqual({
+			ok: true
+		});
+		expect(map('happy').get('happy-1')).toMatchObject({ by: anna.id, text: 'Jarig!' });
+	});
+
+	it('does not add twice when the same intent is sent again after a reconnect', () => {
+		const anna = person('Anna');
+		const intent: Intent = { type: 'kleed.place', id: 'kleed-100', icon: 'bread' };
+		run(anna, intent);
+		expect(run(anna, intent)).toEqual({ ok: true });
+		expect(map('kleed').size).toBe(1);
+	});
+
+	it("refuses adding for someone else and removing another's item", () => {
+		const anna = person('Anna');
+		const bram = person('Bram');
+		expectError(
+			run(anna, { type: 'happy.add', id: 'happy-1', icon: 'cake', text: '', by: bram.id }),
+			'forbidden'
+		);
+		run(bram, { type: 'kleed.place', id: 'kleed-100', icon: 'candle' });
+		expectError(run(anna, { type: 'kleed.remove', id: 'kleed-100' }), 'forbidden');
+		expect(run(bram, { type: 'kleed.remove', id: 'kleed-100' })).toEqual({ ok: true });
+	});
+
+	it('lets the facilitator add for someone, or for nobody', () => {
+		const anna = person('Anna');
+		run(facilitator, { type: 'kleed.place', id: 'kleed-100', icon: 'fruit', by: anna.id });
+		run(facilitator, { type: 'happy.add', id: 'happy-1', icon: 'sun', text: 'Lente', by: null });
+		expect(map('kleed').get('kleed-100')).toMatchObject({ by: anna.id });
+		expect(map('happy').get('happy-1')).toMatchObject({ by: null });
+	});
+
+	it('keeps participant content to its step, and read-only roles out', () => {
+		const anna = person('Anna');
+		setStep('choice');
+		expectError(run(anna, { type: 'kleed.place', id: 'kleed-100', icon: 'tea' }), 'conflict');
+		for (const role of [observer, projector, tablet]) {
+			expectError(run(role, { type: 'kleed.place', id: 'kleed-100', icon: 'tea' }), 'forbidden');
+		}
+	});
+});
+
+describe('stories', () => {
+	beforeEach(() => setStep('choice'));
+
+	it('lets a participant post one story and withdraw it; the facilitator posts for others', () => {
+		const anna = person('Anna');
+		expect(run(anna, { type: 'story.post', id: 'story-a', text: 'Mijn buurman' })).toEqual({
+			ok: true
+		});
+		expectError(run(anna, { type: 'story.post', id: 'story-b', text: 'Nog een' }), 'conflict');
+		run(facilitator, { type: 'story.post', id: 'story-x', text: 'Zorgen om geld', by: null });
+		run(facilitator, { type: 'story.retell', id: 'story-x', text: 'Geldzorgen' });
+		expect(stories().get('story-x')).toMatchObject({
+			by: null,
+			text: 'Zorgen om geld',
+			retold: 'Geldzorgen'
+		});
+		expectError(run(anna, { type: 'story.withdraw', id: 'story-x' }), 'forbidden');
+		expect(run(anna, { type: 'story.withdraw', id: 'story-a' })).toEqual({ ok: true });
+		expect(stories().has('story-a')).toBe(false);
+	});
+
+	it('refuses a participant retelling or posting in another step', () => {
+		const anna = person('Anna');
+		run(anna, { type: 'story.post', id: 'story-a', text: 'Mijn buurman' });
+		expectError(run(anna, { type: 'story.retell', id: 'story-a', text: 'x' }), 'forbidden');
+		setStep('deepening');
+		run(anna, { type: 'story.withdraw', id: 'story-a' });
+		expectError(run(anna, { type: 'story.post', id: 'story-b', text: 'Later' }), 'conflict');
+	});
+});
+
+describe('voting', () => {
+	let anna: Identity & { id: string };
+	let bram: Identity & { id: string };
+	let cem: Identity & { id: string };
+
+	beforeEach(() => {
+		setStep('choice');
+		anna = person('Anna');
+		bram = person('Bram');
+		cem = person('Cem', 'remote');
+		run(anna, { type: 'story.post', id: 'story-a', text: 'A' });
+		run(bram, { type: 'story.post', id: 'story-b', text: 'B' });
+		run(facilitator, { type: 'story.post', id: 'story-x', text: 'X', by: null });
+	});
+
+	const open = (round = (vote().round ?? 0) + 1, candidates?: string[]) =>
+		run(facilitator, { type: 'vote.open', round, ...(candidates ? { candidates } : {}) });
+	const mine = (who: Identity) =>
+		(run(who, { type: 'vote.mine' }) as { data: { storyId: string | null } }).data.storyId;
+
+	it('keeps ballots out of the doc: only a count until the reveal', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-b' });
+		run(bram, { type: 'vote.cast', storyId: 'story-a' });
+		run(anna, { type: 'vote.cast', storyId: 'story-x' });
+		expect(vote()).toMatchObject({ status: 'open', round: 1, voted: 2 });
+		expect(vote().totals).toBeUndefined();
+		// The vote map holds no ballots, and nothing else in the doc mentions a vote.
+		expect(Object.keys(map('vote').toJSON()).sort()).toEqual([
+			'candidates',
+			'round',
+			'status',
+			'voted'
+		]);
+		for (const name of Object.keys(DOC_MAP) as (keyof typeof DOC_MAP)[]) {
+			if (name === 'vote' || name === 'stories' || name === 'choice') continue;
+			expect(JSON.stringify(map(name).toJSON())).not.toMatch(/story-/);
+		}
+		expect(mine(anna)).toBe('story-x');
+		expect(mine(cem)).toBeNull();
+	});
+
+	it('gives one heart per person, changeable until the reveal', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-a' });
+		run(anna, { type: 'vote.cast', storyId: 'story-b' });
+		expect(vote().voted).toBe(1);
+		run(anna, { type: 'vote.clear' });
+		expect(vote().voted).toBe(0);
+		run(anna, { type: 'vote.cast', storyId: 'story-b' });
+		run(bram, { type: 'vote.cast', storyId: 'story-b' });
+		run(facilitator, { type: 'vote.reveal' });
+		expect(vote().totals).toEqual({ 'story-a': 0, 'story-b': 2, 'story-x': 0 });
+		expectError(run(anna, { type: 'vote.cast', storyId: 'story-a' }), 'conflict');
+		expect(choice()).toMatchObject({ storyId: 'story-b', consent: 'asked' });
+	});
+
+	it('refuses votes before opening, for unknown stories, and for someone else', () => {
+		expectError(run(anna, { type: 'vote.cast', storyId: 'story-a' }), 'conflict');
+		open();
+		expectError(run(anna, { type: 'vote.cast', storyId: 'story-zz' }), 'not_found');
+		expectError(run(anna, { type: 'vote.cast', storyId: 'story-a', as: bram.id }), 'forbidden');
+		expectError(run(observer, { type: 'vote.cast', storyId: 'story-a' }), 'forbidden');
+		expectError(run(anna, { type: 'vote.reveal' }), 'forbidden');
+		expectError(run(anna, { type: 'vote.open', round: 2 }), 'forbidden');
+	});
+
+	it('lets the shared tablet vote for whoever picked their name, but not read a vote', () => {
+		open();
+		run(tablet, { type: 'vote.cast', storyId: 'story-a', as: cem.id });
+		run(tablet, { type: 'vote.cast', storyId: 'story-x', as: cem.id });
+		expect(vote().voted).toBe(1);
+		expectError(run(tablet, { type: 'vote.mine', as: cem.id }), 'forbidden');
+		expectError(run(tablet, { type: 'vote.cast', storyId: 'story-a' }), 'invalid');
+		expectError(
+			run(tablet, { type: 'vote.cast', storyId: 'story-a', as: 'nobody-here' }),
+			'not_found'
+		);
+		expect(mine(cem)).toBe('story-x');
+	});
+
+	it('is idempotent when the facilitator opens or reveals twice, and counts rounds', () => {
+		expect(open(1)).toEqual({ ok: true });
+		expect(open(1)).toEqual({ ok: true });
+		expectError(open(3), 'conflict');
+		run(facilitator, { type: 'vote.reveal' });
+		expect(run(facilitator, { type: 'vote.reveal' })).toEqual({ ok: true });
+	});
+
+	it('on a tie, re-votes among the tied stories; ballots of the first vote do not count', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-a' });
+		run(bram, { type: 'vote.cast', storyId: 'story-b' });
+		run(facilitator, { type: 'vote.reveal' });
+		expect(choice()).toMatchObject({ storyId: null, consent: null });
+		open(2, ['story-a', 'story-b']);
+		expect(vote()).toMatchObject({ round: 2, voted: 0, candidates: ['story-a', 'story-b'] });
+		expect(mine(anna)).toBeNull();
+		expectError(run(cem, { type: 'vote.cast', storyId: 'story-x' }), 'not_found');
+		run(cem, { type: 'vote.cast', storyId: 'story-a' });
+		run(anna, { type: 'vote.cast', storyId: 'story-a' });
+		run(facilitator, { type: 'vote.reveal' });
+		expect(vote().totals).toEqual({ 'story-a': 2, 'story-b': 0 });
+		expect(choice()).toMatchObject({ storyId: 'story-a', consent: 'asked' });
+	});
+
+	it('on a tie, lets the facilitator pick one', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-a' });
+		run(bram, { type: 'vote.cast', storyId: 'story-b' });
+		run(facilitator, { type: 'vote.reveal' });
+		expectError(run(anna, { type: 'choice.pick', storyId: 'story-a' }), 'forbidden');
+		run(facilitator, { type: 'choice.pick', storyId: 'story-b' });
+		expect(choice()).toMatchObject({ storyId: 'story-b', consent: 'asked' });
+	});
+
+	it('asks the owner; on no proposes the next story; the facilitator answers for "zonder naam"', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-b' });
+		run(bram, { type: 'vote.cast', storyId: 'story-b' });
+		run(cem, { type: 'vote.cast', storyId: 'story-x' });
+		run(facilitator, { type: 'vote.reveal' });
+		expect(choice()).toMatchObject({ storyId: 'story-b', consent: 'asked' });
+		expectError(run(anna, { type: 'consent.answer', answer: 'yes' }), 'forbidden');
+		run(bram, { type: 'consent.answer', answer: 'no' });
+		expect(choice()).toMatchObject({ storyId: 'story-x', consent: 'asked', declined: ['story-b'] });
+		run(facilitator, { type: 'consent.answer', answer: 'yes' });
+		expect(choice()).toMatchObject({
+			storyId: 'story-x',
+			consent: 'yes',
+			answeredBy: 'facilitator'
+		});
+		expect(run(facilitator, { type: 'consent.answer', answer: 'yes' })).toEqual({ ok: true });
+		expectError(run(facilitator, { type: 'consent.answer', answer: 'no' }), 'conflict');
+	});
+
+	it('takes counts by hand for a room without tablets', () => {
+		run(facilitator, { type: 'vote.byHand', totals: { 'story-a': 4, 'story-b': 6 } });
+		expect(vote()).toMatchObject({ status: 'revealed', byHand: true });
+		expect(choice()).toMatchObject({ storyId: 'story-b', consent: 'asked' });
+		expectError(run(anna, { type: 'vote.byHand', totals: { 'story-a': 9 } }), 'forbidden');
+	});
+
+	it('drops a story removed during the vote, with its hearts', () => {
+		open();
+		run(anna, { type: 'vote.cast', storyId: 'story-x' });
+		expectError(run(bram, { type: 'story.withdraw', id: 'story-b' }), 'conflict');
+		run(facilitator, { type: 'story.withdraw', id: 'story-x' });
+		expect(vote()).toMatchObject({ voted: 0, candidates: ['story-a', 'story-b'] });
+		expect(mine(anna)).toBeNull();
+	});
+});
+
+describe('later steps', () => {
+	it('takes "Ik herken dit" in Verbreding, notes in Afsluiting, each one per person', () => {
+		const anna = person('Anna');
+		expectError(run(anna, { type: 'recognize.set', on: true }), 'conflict');
+		setStep('broadening');
+		run(anna, { type: 'recognize.set', on: true });
+		expect(map('recognize').get(anna.id)).toBe(true);
+		setStep('closing');
+		run(anna, { type: 'takeaway.set', text: 'Rust' });
+		run(anna, { type: 'takeaway.set', text: 'Rust en moed' });
+		run(anna, { type: 'kindword.set', text: 'Dank je' });
+		expect(map('takeaways').toJSON()).toEqual({ [anna.id]: { text: 'Rust en moed', at: now } });
+		run(anna, { type: 'kindword.set', text: '' });
+		expect(map('kindWords').size).toBe(0);
+		expectError(run(facilitator, { type: 'takeaway.set', text: 'x' }), 'forbidden');
+	});
+
+	it('runs timers on server time', () => {
+		expectError(run(facilitator, { type: 'timer.start', step: 'opening' }), 'conflict');
+		run(facilitator, { type: 'timer.set', step: 'opening', seconds: 600 });
+		run(facilitator, { type: 'timer.start', step: 'opening' });
+		expect(map('timers').get('opening')).toEqual({
+			durationMs: 600_000,
+			endsAt: now + 600_000,
+			remainingMs: 600_000
+		});
+		now += 60_000;
+		run(facilitator, { type: 'timer.pause', step: 'opening' });
+		expect(map('timers').get('opening')).toMatchObject({ endsAt: null, remainingMs: 540_000 });
+		const anna = person('Anna');
+		expectError(run(anna, { type: 'timer.start', step: 'opening' }), 'forbidden');
+	});
+
+	it('adds a person without a device once, even when asked twice', () => {
+		const intent: Intent = { type: 'person.add', id: 'person-1', name: 'Fatma', presence: 'room' };
+		expect(run(facilitator, intent)).toEqual({ ok: true, data: { participantId: 'person-1' } });
+		expect(run(facilitator, intent)).toEqual({ ok: true, data: { participantId: 'person-1' } });
+		expect(map('participants').get('person-1')).toMatchObject({ name: 'Fatma', noDevice: true });
+		const rows = db.prepare('SELECT has_device FROM participants WHERE id = ?').all('person-1') as {
+			has_device: number;
+		}[];
+		expect(rows).toEqual([{ has_device: 0 }]);
+	});
+
+	it('refuses participant actions once the round has ended', () => {
+		const anna = person('Anna');
+		run(facilitator, { type: 'round.end' });
+		expect(map('meta').get('endedAt')).toBe(now);
+		expectError(run(anna, { type: 'kleed.place', id: 'kleed-100', icon: 'tea' }), 'conflict');
+		expect(run(anna, { type: 'join', presence: 'room' })).toEqual({ ok: true });
+	});
+});
