@@ -1,5 +1,12 @@
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { MessageType, type IntentRequest } from '../../src/lib/protocol.ts';
+import type { WebsocketProvider } from 'y-websocket';
+import {
+	MessageType,
+	type Intent,
+	type IntentRequest,
+	type IntentResult
+} from '../../src/lib/protocol.ts';
 
 /** The binary intent frame a client sends. */
 export function encodeIntent(request: IntentRequest): Uint8Array<ArrayBuffer> {
@@ -7,4 +14,23 @@ export function encodeIntent(request: IntentRequest): Uint8Array<ArrayBuffer> {
 	encoding.writeVarUint(e, MessageType.intent);
 	encoding.writeVarString(e, JSON.stringify(request));
 	return encoding.toUint8Array(e) as Uint8Array<ArrayBuffer>;
+}
+
+/** Sends intents over a stock provider's socket and resolves with the server's answers. */
+export function intents(provider: WebsocketProvider) {
+	let next = 1;
+	const waiting = new Map<number, (result: IntentResult) => void>();
+	provider.messageHandlers[MessageType.intentResult] = (_encoder, decoder) => {
+		const result = JSON.parse(decoding.readVarString(decoder)) as IntentResult;
+		waiting.get(result.id)?.(result);
+		waiting.delete(result.id);
+	};
+	return (intent: Intent): Promise<IntentResult> => {
+		const id = next++;
+		return new Promise((resolve, reject) => {
+			if (!provider.ws || !provider.wsconnected) return reject(new Error('not connected'));
+			waiting.set(id, resolve);
+			provider.ws.send(encodeIntent({ id, intent }));
+		});
+	};
 }
