@@ -466,6 +466,21 @@ describe('intents', () => {
 		expect(participants(relay.room(code)!.doc).size).toBe(0);
 	});
 
+	it('answers intents beyond the intent budget with rate_limited, keeping the connection', async () => {
+		makeRelay(store, { intentBurst: 3, intentsPerSecond: 0.001 });
+		const p = await reader(participant());
+		for (let i = 0; i < 5; i++) p.sendIntent({ type: 'join', presence: 'room' });
+		await tick();
+		expect(p.results.map((r) => (r.ok ? 'ok' : r.error))).toEqual([
+			'ok',
+			'ok',
+			'ok',
+			'rate_limited',
+			'rate_limited'
+		]);
+		expect(p.closed).toBeNull();
+	});
+
 	it('answers a malformed intent with invalid and keeps the connection', async () => {
 		const p = await reader(participant());
 		p.sendRawIntent('{not json');
