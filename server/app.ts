@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import { AudioService } from './audio.ts';
 import { SqliteBallotBox } from './ballots.ts';
 import { openDatabase, type Db } from './db.ts';
 import { SqliteDocStore, type DocPersistence } from './docStore.ts';
@@ -23,11 +24,13 @@ export interface Kleed {
 }
 
 export interface KleedOptions {
-	config: Pick<Config, 'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs'>;
+	config: Pick<Config, 'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs' | 'liveKit'>;
 	log: Logger;
 	limits?: Partial<RelayLimits>;
 	/** Replaces SQLite doc storage (tests use it to slow loading down). */
 	persistence?: DocPersistence;
+	/** Replaces the audio service (tests use a fake LiveKit RoomService). */
+	audio?: AudioService;
 }
 
 /** What intents need besides the doc, backed by SQLite. */
@@ -43,7 +46,7 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
  * Builds everything behind the one port: storage, relay, API and upgrade routing. Used by the
  * production entry (server/index.ts), the Vite dev plugin and the integration tests alike.
  */
-export function createKleed({ config, log, limits, persistence }: KleedOptions): Kleed {
+export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
 	const rounds = new RoundStore(db);
 	const relay = new Relay({
@@ -52,7 +55,13 @@ export function createKleed({ config, log, limits, persistence }: KleedOptions):
 		services: intentServices(db, rounds),
 		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
 	});
-	const api = createApi({ rounds, config, log, lanAddresses });
+	const api = createApi({
+		rounds,
+		config,
+		log,
+		lanAddresses,
+		audio: audio ?? new AudioService(config.liveKit)
+	});
 	const upgrade = createUpgradeHandler({ rounds, relay, log });
 	let closed = false;
 	return {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { LiveKitConfig } from './audio.ts';
 
 const port = z.coerce
 	.number({ error: 'must be a whole number between 0 and 65535' })
@@ -28,6 +29,14 @@ const envSchema = z.object({
 			error: 'must be one of fatal, error, warn, info, debug, trace, silent'
 		})
 		.default('info'),
+	LIVEKIT_URL: z
+		.url({
+			protocol: /^wss?$/,
+			error: 'must be the LiveKit server URL, e.g. wss://audio.example.org'
+		})
+		.optional(),
+	LIVEKIT_API_KEY: z.string().trim().min(1).optional(),
+	LIVEKIT_API_SECRET: z.string().trim().min(1).optional(),
 	ROOM_IDLE_SECONDS: z.coerce
 		.number({ error: 'must be a number of seconds' })
 		.positive('must be more than 0')
@@ -44,6 +53,8 @@ export interface Config {
 	publicUrl: string | undefined;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 	roomIdleMs: number;
+	/** LiveKit audio for people at home; null when not configured (everything else still works). */
+	liveKit: LiveKitConfig | null;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +72,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		throw new ConfigError(`Kleed cannot start, a setting is wrong:\n${lines.join('\n')}`);
 	}
 	const e = parsed.data;
+	const liveKitVars = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET];
+	if (liveKitVars.some(Boolean) && !liveKitVars.every(Boolean)) {
+		throw new ConfigError(
+			'Kleed cannot start, a setting is wrong:\n  LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: set all three for audio, or none'
+		);
+	}
 	const dataDir = resolve(e.DATA_DIR);
 	return {
 		port: e.PORT,
@@ -69,6 +86,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		databaseFile: resolve(dataDir, 'kleed.db'),
 		publicUrl: e.PUBLIC_URL,
 		logLevel: e.LOG_LEVEL,
-		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000
+		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
+		liveKit:
+			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
+				? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
+				: null
 	};
 }

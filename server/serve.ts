@@ -21,9 +21,10 @@ export function serve(options: {
 	log: Logger;
 	pages: Middleware;
 	limits?: KleedOptions['limits'];
+	audio?: KleedOptions['audio'];
 }): Promise<Running> {
 	const { config, log, pages } = options;
-	const kleed = createKleed({ config, log, limits: options.limits });
+	const kleed = createKleed({ config, log, limits: options.limits, audio: options.audio });
 	const server = createServer((req, res) =>
 		kleed.api(req, res, () =>
 			pages(req, res, () => {

@@ -6,6 +6,7 @@ import {
 	normalizeCode,
 	pagePaths,
 	type ApiError,
+	type AudioGrant,
 	type CreateRoundResponse,
 	type JoinResponse,
 	type RoundInfo,
@@ -13,10 +14,17 @@ import {
 	type ServerTime,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
-import { createRoundRequest, describeIssues, joinRequest } from '../../src/lib/schemas.ts';
+import {
+	audioRequest,
+	createRoundRequest,
+	describeIssues,
+	joinRequest,
+	muteRequest
+} from '../../src/lib/schemas.ts';
 import type { Config } from '../config.ts';
 import { isLoopback, listensOnAllInterfaces } from '../network.ts';
-import type { RoundStore } from '../rounds.ts';
+import { AudioRefused, type AudioService } from '../audio.ts';
+import type { Identity, RoundStore } from '../rounds.ts';
 import { derivedToken, type DerivedRole } from '../tokens.ts';
 
 export type Next = () => void;
@@ -24,6 +32,7 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next)
 
 export interface ApiDeps {
 	rounds: RoundStore;
+	audio: AudioService;
 	config: Pick<Config, 'host' | 'publicUrl'>;
 	log: Logger;
 	lanAddresses: () => string[];
@@ -68,7 +77,10 @@ export function createApi(deps: ApiDeps): Middleware {
 		{
 			method: 'GET',
 			pattern: /^\/api\/health$/,
-			handler: async () => [200, { ok: true, protocol: PROTOCOL_VERSION }]
+			handler: async () => [
+				200,
+				{ ok: true, protocol: PROTOCOL_VERSION, audio: deps.audio.enabled }
+			]
 		},
 		{
 			method: 'GET',
@@ -120,30 +132,43 @@ export function createApi(deps: ApiDeps): Middleware {
 			pattern: /^\/api\/rounds\/([^/]+)\/session$/,
 			handler: async (req, { code }) => {
 				const round = roundOf(code);
-				const token = bearerToken(req);
-				if (!token) {
-					throw new HttpError(
-						401,
-						{
-							error: 'unauthorized',
-							message: 'Send your round token as "Authorization: Bearer …".'
-						},
-						{ 'WWW-Authenticate': 'Bearer' }
-					);
-				}
-				const identity = rounds.verifyToken(round.code, token);
-				if (!identity) {
-					throw new HttpError(403, {
-						error: 'forbidden',
-						message: 'This token does not belong to this round.'
-					});
-				}
+				const { identity, token } = authenticate(req, round.code, rounds, 403);
 				const body: SessionInfo = { code: round.code, ...identity };
 				if (identity.role === 'facilitator') {
 					body.projectorToken = derivedToken(token, 'projector');
 					body.links = links(baseUrl(req, deps), round.code, token);
 				}
 				return [200, body];
+			}
+		},
+		{
+			method: 'POST',
+			pattern: /^\/api\/rounds\/([^/]+)\/audio$/,
+			handler: async (req, { code }) => {
+				const round = roundOf(code);
+				const who = authenticate(req, round.code, rounds, 401).identity;
+				const input = await readJson(req, audioRequest, { allowEmpty: true });
+				const body: AudioGrant = await withAudio(() =>
+					deps.audio.grant(round.code, who, input.device)
+				);
+				return [200, body];
+			}
+		},
+		{
+			method: 'POST',
+			pattern: /^\/api\/rounds\/([^/]+)\/audio\/mute$/,
+			handler: async (req, { code }) => {
+				const round = roundOf(code);
+				const who = authenticate(req, round.code, rounds, 401).identity;
+				if (who.role !== 'facilitator') {
+					throw new HttpError(403, {
+						error: 'forbidden',
+						message: 'Only a facilitator can mute someone.'
+					});
+				}
+				const input = await readJson(req, muteRequest);
+				const muted = await withAudio(() => deps.audio.mute(round.code, input.identity));
+				return [200, { muted }];
 			}
 		}
 	];
@@ -273,6 +298,48 @@ function links(base: string, code: string, facilitatorKey: string): RoundLinks {
 		observer: withToken(pagePaths.observer(code), 'observer'),
 		tablet: withToken(pagePaths.tablet(code), 'tablet')
 	};
+}
+
+/** The identity of the request's bearer token in round `code`, or an HTTP error. */
+function authenticate(
+	req: IncomingMessage,
+	code: string,
+	rounds: RoundStore,
+	wrongTokenStatus: 401 | 403
+): { identity: Identity; token: string } {
+	const token = bearerToken(req);
+	if (!token) {
+		throw new HttpError(
+			401,
+			{ error: 'unauthorized', message: 'Send your round token as "Authorization: Bearer …".' },
+			{ 'WWW-Authenticate': 'Bearer' }
+		);
+	}
+	const identity = rounds.verifyToken(code, token);
+	if (!identity) {
+		throw new HttpError(wrongTokenStatus, {
+			error: wrongTokenStatus === 401 ? 'unauthorized' : 'forbidden',
+			message: 'This token does not belong to this round.'
+		});
+	}
+	return { identity, token };
+}
+
+/** Runs an audio call, turning "not set up" into 503 and a refused role into 403. */
+async function withAudio<T>(fn: () => Promise<T>): Promise<T> {
+	try {
+		return await fn();
+	} catch (err) {
+		if (!(err instanceof AudioRefused)) throw err;
+		if (err.message === 'audio is not set up') {
+			throw new HttpError(503, {
+				error: 'audio_not_configured',
+				message:
+					'Sound is not set up on this Kleed server (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set).'
+			});
+		}
+		throw new HttpError(403, { error: 'forbidden', message: err.message });
+	}
 }
 
 function bearerToken(req: IncomingMessage): string | null {

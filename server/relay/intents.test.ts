@@ -390,3 +390,57 @@ describe('later steps', () => {
 		expect(run(anna, { type: 'join', presence: 'room' })).toEqual({ ok: true });
 	});
 });
+
+describe('hand queue', () => {
+	const queue = () =>
+		Object.entries(map<{ order: number }>('hands').toJSON() as Record<string, { order: number }>)
+			.sort(([, a], [, b]) => a.order - b.order)
+			.map(([id]) => id);
+	const speaker = () => map<unknown>('floor').get('speaker');
+
+	it('orders hands as the server receives them; raising again keeps your place', () => {
+		const anna = person('Anna', 'remote');
+		const bram = person('Bram', 'remote');
+		const cem = person('Cem');
+		run(bram, { type: 'hand.raise' });
+		run(anna, { type: 'hand.raise' });
+		run(bram, { type: 'hand.raise' });
+		run(cem, { type: 'hand.raise' });
+		expect(queue()).toEqual([bram.id, anna.id, cem.id]);
+	});
+
+	it('lets people lower only their own hand; the facilitator lowers any or all', () => {
+		const anna = person('Anna');
+		const bram = person('Bram');
+		run(anna, { type: 'hand.raise' });
+		run(bram, { type: 'hand.raise' });
+		expectError(run(anna, { type: 'hand.lower', who: bram.id }), 'forbidden');
+		expectError(run(projector, { type: 'hand.raise' }), 'forbidden');
+		run(anna, { type: 'hand.lower' });
+		expect(queue()).toEqual([bram.id]);
+		run(facilitator, { type: 'hand.lower', who: bram.id });
+		expect(queue()).toEqual([]);
+		run(anna, { type: 'hand.raise' });
+		run(bram, { type: 'hand.raise' });
+		run(facilitator, { type: 'hands.clear' });
+		expect(queue()).toEqual([]);
+	});
+
+	it('gives the word to the first in the queue, or to someone named', () => {
+		const anna = person('Anna');
+		const bram = person('Bram');
+		expectError(run(facilitator, { type: 'hand.give' }), 'conflict');
+		run(anna, { type: 'hand.raise' });
+		run(bram, { type: 'hand.raise' });
+		expectError(run(anna, { type: 'hand.give' }), 'forbidden');
+		run(facilitator, { type: 'hand.give' });
+		expect(speaker()).toBe(anna.id);
+		expect(queue()).toEqual([bram.id]);
+		run(facilitator, { type: 'hand.give', who: bram.id });
+		expect(speaker()).toBe(bram.id);
+		expect(queue()).toEqual([]);
+		// A later hand queues behind everyone who came before, never in front.
+		run(anna, { type: 'hand.raise' });
+		expect((map<{ order: number }>('hands').get(anna.id) as { order: number }).order).toBe(3);
+	});
+});

@@ -12,6 +12,7 @@ import {
 	type Note,
 	type ParticipantEntry,
 	type Presence,
+	type RaisedHand,
 	type Step,
 	type Story,
 	type TimerState,
@@ -70,7 +71,9 @@ const maps = (doc: Y.Doc) => ({
 	recognize: doc.getMap<true>(DOC_MAP.recognize),
 	takeaways: doc.getMap<Note>(DOC_MAP.takeaways),
 	kindWords: doc.getMap<Note>(DOC_MAP.kindWords),
-	timers: doc.getMap<TimerState>(DOC_MAP.timers)
+	timers: doc.getMap<TimerState>(DOC_MAP.timers),
+	hands: doc.getMap<RaisedHand>(DOC_MAP.hands),
+	floor: doc.getMap<unknown>(DOC_MAP.floor)
 });
 
 const meta = <K extends keyof MetaFields>(doc: Y.Doc, key: K) =>
@@ -494,6 +497,57 @@ const handlers: Handlers = {
 
 	'kindword.set'(ctx, intent) {
 		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, 'closing');
+	},
+
+	'hand.raise'(ctx) {
+		const me = self(ctx);
+		if (!me) return forbidden('only a participant raises a hand');
+		const { hands, floor } = maps(ctx.doc);
+		// Raising again keeps your place: a reconnect or a double tap must not send you back.
+		if (hands.has(me)) return OK;
+		const order = ((floor.get('nextOrder') as number | undefined) ?? 0) + 1;
+		server(ctx, () => {
+			floor.set('nextOrder', order);
+			hands.set(me, { order, raisedAt: ctx.now() });
+		});
+		return OK;
+	},
+
+	'hand.lower'(ctx, intent) {
+		const me = self(ctx);
+		const who = intent.who ?? me;
+		if (!who) return fail('invalid')('say whose hand ("who")');
+		if (who !== me && !isFacilitator(ctx)) return forbidden('you can only lower your own hand');
+		const { hands } = maps(ctx.doc);
+		if (hands.has(who)) server(ctx, () => hands.delete(who));
+		return OK;
+	},
+
+	'hand.give'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator gives the word');
+		const { hands, floor, participants } = maps(ctx.doc);
+		const queue = [...hands.entries()].sort(([, a], [, b]) => a.order - b.order);
+		const who = intent.who ?? queue[0]?.[0];
+		if (!who) return conflict('no hand is raised');
+		if (!participants.has(who)) return notFound('no such person in this round');
+		if (floor.get('speaker') === who && !hands.has(who)) return OK;
+		server(ctx, () => {
+			hands.delete(who);
+			floor.set('speaker', who);
+			floor.set('since', ctx.now());
+		});
+		return OK;
+	},
+
+	'hands.clear'(ctx) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator lowers all hands');
+		const { hands, floor } = maps(ctx.doc);
+		server(ctx, () => {
+			hands.clear();
+			floor.set('speaker', null);
+			floor.delete('since');
+		});
+		return OK;
 	},
 
 	'person.add'(ctx, intent) {

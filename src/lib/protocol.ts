@@ -75,6 +75,8 @@ export const TITLE_MAX_LENGTH = 80;
  *   takeaways     participantId -> Note         (Afsluiting: "wat neem ik mee")
  *   kindWords     participantId -> Note         (Afsluiting: a kind word for the one who shared)
  *   timers        step -> TimerState
+ *   hands         participantId -> RaisedHand   (the ordered hand queue; order set by the server)
+ *   floor         FloorFields                   (who has the word)
  * ---------------------------------------------------------------------------------------------- */
 
 export const DOC_MAP = {
@@ -88,7 +90,9 @@ export const DOC_MAP = {
 	recognize: 'recognize',
 	takeaways: 'takeaways',
 	kindWords: 'kindWords',
-	timers: 'timers'
+	timers: 'timers',
+	hands: 'hands',
+	floor: 'floor'
 } as const;
 
 export interface MetaFields {
@@ -110,6 +114,8 @@ export interface MetaFields {
 	hideNames?: boolean;
 	/** Server: when the facilitator ended the round (ms since epoch). */
 	endedAt?: number;
+	/** Facilitator: how people join by sound when Kleed has no audio server (e.g. a phone number). */
+	audioHelp?: string;
 }
 
 /** Fields of `meta` a facilitator writes directly; the server sets the rest. */
@@ -118,7 +124,8 @@ export const FACILITATOR_META_FIELDS = [
 	'warmup',
 	'mote',
 	'closingText',
-	'hideNames'
+	'hideNames',
+	'audioHelp'
 ] as const;
 
 export interface ParticipantEntry {
@@ -239,6 +246,31 @@ export interface TimerState {
 
 export const TIMER_MAX_SECONDS = 3 * 60 * 60;
 
+/** A raised hand. The queue is the hands sorted by `order`, which only the server hands out. */
+export interface RaisedHand {
+	order: number;
+	raisedAt: number;
+}
+
+/** Who has the word. `nextOrder` is the server's counter for the hand queue. */
+export interface FloorFields {
+	speaker: string | null;
+	since?: number;
+	nextOrder: number;
+}
+
+/**
+ * What a client tells about its sound, in its awareness state under `audio` (not identity, so
+ * the client may set it). The board shows it beside the person.
+ */
+export interface AwarenessAudio {
+	state: 'connecting' | 'connected' | 'reconnecting' | 'lost';
+	muted: boolean;
+	speaking: boolean;
+	/** This device carries the room's microphone and speaker. */
+	room?: boolean;
+}
+
 /* ------------------------------------------------------------------------------------------------
  * Frames on WS /sync/{code}?token=…&v=PROTOCOL_VERSION
  *
@@ -300,6 +332,13 @@ export type Intent =
 	| { type: 'recognize.set'; on: boolean }
 	| { type: 'takeaway.set'; text: string }
 	| { type: 'kindword.set'; text: string }
+	// The hand queue (any step)
+	| { type: 'hand.raise' }
+	/** A participant lowers their own hand; a facilitator may name whose (`who`). */
+	| { type: 'hand.lower'; who?: string }
+	/** Gives the word to `who`, or to the first in the queue. */
+	| { type: 'hand.give'; who?: string }
+	| { type: 'hands.clear' }
 	// Facilitator housekeeping
 	/** `id` becomes the new person's participant id (chosen by the client: a resend adds no one). */
 	| { type: 'person.add'; id: string; name: string; presence: Presence }
@@ -329,6 +368,10 @@ export const INTENT_TYPES = [
 	'recognize.set',
 	'takeaway.set',
 	'kindword.set',
+	'hand.raise',
+	'hand.lower',
+	'hand.give',
+	'hands.clear',
 	'person.add',
 	'timer.set',
 	'timer.start',
@@ -461,6 +504,26 @@ export interface CreateRoundResponse {
 	facilitatorKey: string;
 	projectorToken: string;
 	links: RoundLinks;
+}
+
+/** POST /api/rounds/{code}/audio, with `Authorization: Bearer <round token>`. */
+export interface AudioRequest {
+	/** Ask for the room device's token (a facilitator or projector machine). */
+	device?: 'room';
+}
+
+/** A short-lived LiveKit token for this round's audio room. */
+export interface AudioGrant {
+	/** LiveKit server URL (wss://…). */
+	url: string;
+	token: string;
+	/** The LiveKit identity: `p:{participantId}`, `room`, or `{role}:{random}`. */
+	identity: string;
+}
+
+/** POST /api/rounds/{code}/audio/mute (facilitators): mute someone's microphone. */
+export interface MuteRequest {
+	identity: string;
 }
 
 /** GET /api/time — the server's clock, for timers (clients keep an offset to their own). */

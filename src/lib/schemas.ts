@@ -14,7 +14,9 @@ import {
 	TEXT_MAX,
 	TIMER_MAX_SECONDS,
 	TITLE_MAX_LENGTH,
+	type AudioRequest,
 	type CreateRoundRequest,
+	type MuteRequest,
 	type Intent,
 	type IntentRequest,
 	type JoinRequest
@@ -102,6 +104,10 @@ export const intent = z.discriminatedUnion('type', [
 		type: z.literal('kindword.set'),
 		text: text(TEXT_MAX.note, { allowEmpty: true })
 	}),
+	z.strictObject({ type: z.literal('hand.raise') }),
+	z.strictObject({ type: z.literal('hand.lower'), who: id.optional() }),
+	z.strictObject({ type: z.literal('hand.give'), who: id.optional() }),
+	z.strictObject({ type: z.literal('hands.clear') }),
 	z.strictObject({ type: z.literal('person.add'), id, name: text(NAME_MAX_LENGTH), presence }),
 	z.strictObject({
 		type: z.literal('timer.set'),
@@ -122,6 +128,14 @@ const _sameTypes: [SchemaTypes, (typeof INTENT_TYPES)[number]] extends [
 	? true
 	: never = true;
 void _sameTypes;
+
+export const audioRequest = z.strictObject({
+	device: z.literal('room').optional()
+}) satisfies z.ZodType<AudioRequest>;
+
+export const muteRequest = z.strictObject({
+	identity: z.string().min(1).max(100)
+}) satisfies z.ZodType<MuteRequest>;
 
 export const intentRequest = z.strictObject({
 	id: z.int().min(0).max(Number.MAX_SAFE_INTEGER),

@@ -21,9 +21,14 @@ export function tempDir(): { path: string; remove(): void } {
 }
 
 /** The real server (API, relay, SQLite) in this process, on 127.0.0.1 and a free port. */
-export async function startInProcess(dataDir: string, env: Record<string, string> = {}) {
+export async function startInProcess(
+	dataDir: string,
+	env: Record<string, string> = {},
+	options: Pick<Parameters<typeof serve>[0], 'audio'> = {}
+) {
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });
 	return serve({
+		...options,
 		config,
 		log: pino({ level: 'silent' }),
 		pages: (_req, res) => {

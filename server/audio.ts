@@ -1,0 +1,111 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { AccessToken, RoomServiceClient, TrackSource, type VideoGrant } from 'livekit-server-sdk';
+import type { AudioGrant } from '../src/lib/protocol.ts';
+import type { Identity } from './rounds.ts';
+
+export interface LiveKitConfig {
+	url: string;
+	apiKey: string;
+	apiSecret: string;
+}
+
+/** The part of LiveKit's RoomService we use, so tests can stand in for a server. */
+export interface RoomControl {
+	/** Mutes every microphone track `identity` publishes in `room`; false when none was found. */
+	muteMicrophone(room: string, identity: string): Promise<boolean>;
+}
+
+/** Tokens are short-lived: they are needed only to join; LiveKit refreshes them while connected. */
+export const AUDIO_TOKEN_TTL_SECONDS = 10 * 60;
+
+export class AudioRefused extends Error {}
+
+/**
+ * Audio for people at home: short-lived LiveKit tokens per role, bound to one round's LiveKit
+ * room. The room name is an HMAC of the round code under the API secret: one room per round,
+ * and nobody can derive it without the secret.
+ */
+export class AudioService {
+	readonly #config: LiveKitConfig | null;
+	readonly #control: RoomControl | null;
+
+	constructor(config: LiveKitConfig | null, control?: RoomControl) {
+		this.#config = config;
+		this.#control = control ?? (config ? liveKitRoomControl(config) : null);
+	}
+
+	get enabled(): boolean {
+		return this.#config !== null;
+	}
+
+	roomName(code: string): string {
+		if (!this.#config) throw new AudioRefused('audio is not set up');
+		const mac = createHmac('sha256', this.#config.apiSecret).update(`kleed round ${code}`);
+		return `kleed-${mac.digest('base64url').slice(0, 22)}`;
+	}
+
+	/** A token for `identity` of round `code`; throws AudioRefused for roles without audio. */
+	async grant(code: string, who: Identity, device?: 'room'): Promise<AudioGrant> {
+		const config = this.#config;
+		if (!config) throw new AudioRefused('audio is not set up');
+		const room = this.roomName(code);
+		const { identity, name, grant } = audioRole(who, device);
+		const token = new AccessToken(config.apiKey, config.apiSecret, {
+			identity,
+			name,
+			ttl: AUDIO_TOKEN_TTL_SECONDS,
+			metadata: JSON.stringify({ role: who.role, participantId: who.participantId })
+		});
+		token.addGrant({ roomJoin: true, room, canPublishData: false, ...grant });
+		return { url: config.url, token: await token.toJwt(), identity };
+	}
+
+	async mute(code: string, identity: string): Promise<boolean> {
+		if (!this.#control) throw new AudioRefused('audio is not set up');
+		return this.#control.muteMicrophone(this.roomName(code), identity);
+	}
+}
+
+const MIC_ONLY: VideoGrant = {
+	canPublish: true,
+	canPublishSources: [TrackSource.MICROPHONE],
+	canSubscribe: true
+};
+const LISTEN_ONLY: VideoGrant = { canPublish: false, canSubscribe: true };
+
+function audioRole(who: Identity, device?: 'room') {
+	const random = () => randomBytes(6).toString('base64url');
+	if (device === 'room') {
+		// One room device per round: a second one takes over (LiveKit drops the older identity).
+		if (who.role !== 'facilitator' && who.role !== 'projector') {
+			throw new AudioRefused('only a facilitator or projector machine can be the room device');
+		}
+		return { identity: 'room', name: 'De zaal', grant: MIC_ONLY };
+	}
+	switch (who.role) {
+		case 'participant':
+			return { identity: `p:${who.participantId}`, name: who.name ?? '', grant: MIC_ONLY };
+		case 'facilitator':
+			// Facilitators mute others through our server (RoomService), not with their own grant.
+			return { identity: `facilitator:${random()}`, name: 'Begeleider', grant: MIC_ONLY };
+		case 'observer':
+			return { identity: `observer:${random()}`, name: 'Meekijker', grant: LISTEN_ONLY };
+		case 'projector':
+			return { identity: `screen:${random()}`, name: 'Scherm', grant: LISTEN_ONLY };
+		case 'tablet':
+			throw new AudioRefused('the shared tablet has no sound');
+	}
+}
+
+function liveKitRoomControl(config: LiveKitConfig): RoomControl {
+	const host = config.url.replace(/^ws/, 'http');
+	const client = new RoomServiceClient(host, config.apiKey, config.apiSecret);
+	return {
+		async muteMicrophone(room, identity) {
+			const participant = await client.getParticipant(room, identity).catch(() => null);
+			const mics = (participant?.tracks ?? []).filter((t) => t.source === TrackSource.MICROPHONE);
+			for (const track of mics) await client.mutePublishedTrack(room, identity, track.sid, true);
+			return mics.length > 0;
+		}
+	};
+}
