@@ -5,6 +5,7 @@ import { SqliteBallotBox } from './ballots.ts';
 import { openDatabase, type Db } from './db.ts';
 import { SqliteDocStore, type DocPersistence } from './docStore.ts';
 import { createApi, type Middleware } from './http/api.ts';
+import { GuessGuard } from './http/guard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
 import type { IntentServices } from './relay/intents.ts';
@@ -24,7 +25,10 @@ export interface Kleed {
 }
 
 export interface KleedOptions {
-	config: Pick<Config, 'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs' | 'liveKit'>;
+	config: Pick<
+		Config,
+		'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs' | 'roundTtlMs' | 'liveKit'
+	>;
 	log: Logger;
 	limits?: Partial<RelayLimits>;
 	/** Replaces SQLite doc storage (tests use it to slow loading down). */
@@ -33,13 +37,27 @@ export interface KleedOptions {
 	audio?: AudioService;
 }
 
-/** What intents need besides the doc, backed by SQLite. */
-export function intentServices(db: Db, rounds: RoundStore): IntentServices {
+/** What intents need besides the doc: SQLite, and the relay for closing connections. */
+export function intentServices(db: Db, rounds: RoundStore, relay: () => Relay): IntentServices {
 	return {
 		ballots: new SqliteBallotBox(db),
 		addPerson: (code, id, name, presence) =>
-			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id })
+			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id }),
+		setLocked: (code, locked) => rounds.setLocked(code, locked),
+		admit: (code, id) => rounds.admit(code, id),
+		removePerson: (code, id) => {
+			rounds.removeParticipant(code, id);
+			relay().closeConnections(code, (c) => c.identity.participantId === id, 'removed');
+		},
+		setNewcomer: (code, id, on) => rounds.setNewcomer(code, id, on),
+		erase: (code) => eraseRound(code, rounds, relay())
 	};
+}
+
+/** Erases a round everywhere: memory, connections, database. Only counts remain. */
+export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
+	relay.discard(code);
+	return rounds.erase(code);
 }
 
 /**
@@ -49,20 +67,37 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
 	const rounds = new RoundStore(db);
-	const relay = new Relay({
+	const relay: Relay = new Relay({
 		persistence: persistence ?? new SqliteDocStore(db),
 		log,
-		services: intentServices(db, rounds),
+		services: intentServices(db, rounds, () => relay),
 		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
 	});
+	const guard = new GuessGuard();
 	const api = createApi({
 		rounds,
 		config,
 		log,
 		lanAddresses,
+		relay,
+		guard,
 		audio: audio ?? new AudioService(config.liveKit)
 	});
-	const upgrade = createUpgradeHandler({ rounds, relay, log });
+	const upgrade = createUpgradeHandler({ rounds, relay, log, guard, publicUrl: config.publicUrl });
+	// Rounds nobody used for ROUND_TTL_HOURS are erased: stories must not outlive the round.
+	const sweep = () => {
+		for (const code of rounds.idleSince(Date.now() - config.roundTtlMs)) {
+			if ((relay.room(code)?.connections.size ?? 0) > 0) {
+				rounds.touch(code); // someone is still there
+				continue;
+			}
+			eraseRound(code, rounds, relay);
+			log.info('an idle round was erased');
+		}
+	};
+	sweep();
+	const sweeper = setInterval(sweep, Math.min(config.roundTtlMs / 4, 10 * 60_000));
+	sweeper.unref();
 	let closed = false;
 	return {
 		db,
@@ -73,6 +108,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 		close() {
 			if (closed) return;
 			closed = true;
+			clearInterval(sweeper);
 			relay.close();
 			upgrade.close();
 			db.pragma('wal_checkpoint(TRUNCATE)');

@@ -37,6 +37,10 @@ const envSchema = z.object({
 		.optional(),
 	LIVEKIT_API_KEY: z.string().trim().min(1).optional(),
 	LIVEKIT_API_SECRET: z.string().trim().min(1).optional(),
+	ROUND_TTL_HOURS: z.coerce
+		.number({ error: 'must be a number of hours' })
+		.positive('must be more than 0')
+		.default(12),
 	ROOM_IDLE_SECONDS: z.coerce
 		.number({ error: 'must be a number of seconds' })
 		.positive('must be more than 0')
@@ -53,6 +57,8 @@ export interface Config {
 	publicUrl: string | undefined;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 	roomIdleMs: number;
+	/** Rounds without activity for this long are erased (ROUND_TTL_HOURS, default 12). */
+	roundTtlMs: number;
 	/** LiveKit audio for people at home; null when not configured (everything else still works). */
 	liveKit: LiveKitConfig | null;
 }
@@ -87,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		publicUrl: e.PUBLIC_URL,
 		logLevel: e.LOG_LEVEL,
 		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
+		roundTtlMs: e.ROUND_TTL_HOURS * 3_600_000,
 		liveKit:
 			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
 				? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }

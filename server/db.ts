@@ -43,7 +43,19 @@ const MIGRATIONS: string[] = [
 	) WITHOUT ROWID;
 	ALTER TABLE participants ADD COLUMN has_device INTEGER NOT NULL DEFAULT 1;
 	ALTER TABLE rounds ADD COLUMN observer_hash BLOB;
-	ALTER TABLE rounds ADD COLUMN tablet_hash BLOB;`
+	ALTER TABLE rounds ADD COLUMN tablet_hash BLOB;`,
+	// #5: the closed room, newcomers, and what remains of an erased round: counts only.
+	`ALTER TABLE rounds ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE participants ADD COLUMN waiting INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE participants ADD COLUMN newcomer INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE round_stats (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		day TEXT NOT NULL,
+		duration_minutes INTEGER NOT NULL,
+		in_room INTEGER NOT NULL,
+		remote INTEGER NOT NULL,
+		newcomers INTEGER NOT NULL
+	);`
 ];
 
 /**

@@ -44,10 +44,10 @@ describe('logs', () => {
 		const db = openDatabase(':memory:');
 		const rounds = new RoundStore(db);
 		const { code } = rounds.create({ title: '', language: 'nl' });
-		const relay = new Relay({
+		const relay: Relay = new Relay({
 			persistence: new SqliteDocStore(db),
 			log,
-			services: intentServices(db, rounds)
+			services: intentServices(db, rounds, () => relay)
 		});
 		const client = connectMemory(relay, code, { role: 'facilitator' });
 		// An awareness update whose JSON is broken just after a name.

@@ -15,6 +15,8 @@ export interface Identity {
 	role: Role;
 	participantId?: string;
 	name?: string;
+	/** A participant of a locked round who has not been let in yet: may not connect. */
+	waiting?: boolean;
 }
 
 export interface RoundRecord {
@@ -23,6 +25,16 @@ export interface RoundRecord {
 	language: string;
 	createdAt: number;
 	lastActivity: number;
+	locked: boolean;
+}
+
+/** What remains of an erased round, for the annual report: counts, never content. */
+export interface RoundStats {
+	day: string;
+	durationMinutes: number;
+	inRoom: number;
+	remote: number;
+	newcomers: number;
 }
 
 export interface CreatedRound {
@@ -41,6 +53,7 @@ interface RoundRow {
 	language: string;
 	created_at: number;
 	last_activity: number;
+	locked: number;
 }
 
 /** Rounds and the people in them: codes, hashed secrets, names. Doc content lives in DocStore. */
@@ -64,12 +77,14 @@ export class RoundStore {
 		this.#insertUpdate = db.prepare('INSERT INTO doc_updates (round_code, data) VALUES (?, ?)');
 		this.#selectRound = db.prepare<[string], RoundRow>('SELECT * FROM rounds WHERE code = ?');
 		this.#insertParticipant = db.prepare(
-			`INSERT INTO participants (id, round_code, token_hash, name, presence, has_device, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?)`
+			`INSERT INTO participants (id, round_code, token_hash, name, presence, has_device, waiting,
+			   created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 		);
-		this.#selectParticipant = db.prepare<[Buffer, string], { id: string; name: string }>(
-			'SELECT id, name FROM participants WHERE token_hash = ? AND round_code = ?'
-		);
+		this.#selectParticipant = db.prepare<
+			[Buffer, string],
+			{ id: string; name: string; waiting: number }
+		>('SELECT id, name, waiting FROM participants WHERE token_hash = ? AND round_code = ?');
 	}
 
 	/**
@@ -115,7 +130,8 @@ export class RoundStore {
 			title: row.title,
 			language: row.language,
 			createdAt: row.created_at,
-			lastActivity: row.last_activity
+			lastActivity: row.last_activity,
+			locked: row.locked === 1
 		};
 	}
 
@@ -126,7 +142,11 @@ export class RoundStore {
 	addParticipant(
 		code: string,
 		input: { name: string; presence: Presence },
-		{ hasDevice = true, id = newId() }: { hasDevice?: boolean; id?: string } = {}
+		{
+			hasDevice = true,
+			id = newId(),
+			waiting = false
+		}: { hasDevice?: boolean; id?: string; waiting?: boolean } = {}
 	) {
 		const token = newSecret();
 		this.#insertParticipant.run(
@@ -136,9 +156,115 @@ export class RoundStore {
 			input.name,
 			input.presence,
 			hasDevice ? 1 : 0,
+			waiting ? 1 : 0,
 			this.#now()
 		);
 		return { participantId: id, token };
+	}
+
+	setLocked(code: string, locked: boolean): void {
+		this.#db.prepare('UPDATE rounds SET locked = ? WHERE code = ?').run(locked ? 1 : 0, code);
+	}
+
+	/** Lets a waiting person in; false when there is no such waiting person. */
+	admit(code: string, id: string): boolean {
+		return (
+			this.#db
+				.prepare(
+					'UPDATE participants SET waiting = 0 WHERE round_code = ? AND id = ? AND waiting = 1'
+				)
+				.run(code, id).changes > 0
+		);
+	}
+
+	/** Removes a person (or a waiting one): their token stops working at once. */
+	removeParticipant(code: string, id: string): boolean {
+		return this.#db.transaction(() => {
+			this.#db.prepare('DELETE FROM ballots WHERE round_code = ? AND voter = ?').run(code, id);
+			return (
+				this.#db.prepare('DELETE FROM participants WHERE round_code = ? AND id = ?').run(code, id)
+					.changes > 0
+			);
+		})();
+	}
+
+	setNewcomer(code: string, id: string, on: boolean): void {
+		this.#db
+			.prepare('UPDATE participants SET newcomer = ? WHERE round_code = ? AND id = ?')
+			.run(on ? 1 : 0, code, id);
+	}
+
+	/**
+	 * Erases a round: its doc, stories, ballots, names and tokens. Only counts remain. With
+	 * secure_delete on and the WAL checkpointed and truncated, the erased bytes are overwritten
+	 * in every database file.
+	 */
+	erase(code: string): RoundStats | null {
+		const stats = this.#db.transaction(() => {
+			const round = this.#selectRound.get(code);
+			if (!round) return null;
+			const count = (where: string) =>
+				(
+					this.#db
+						.prepare(
+							`SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = 0 ${where}`
+						)
+						.get(code) as { n: number }
+				).n;
+			const stats: RoundStats = {
+				day: new Date(round.created_at).toISOString().slice(0, 10),
+				durationMinutes: Math.max(0, Math.round((round.last_activity - round.created_at) / 60_000)),
+				inRoom: count("AND presence = 'room'"),
+				remote: count("AND presence = 'remote'"),
+				newcomers: count('AND newcomer = 1')
+			};
+			this.#db
+				.prepare(
+					`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
+					 VALUES (?, ?, ?, ?, ?)`
+				)
+				.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
+			this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
+			return stats;
+		})();
+		this.#db.pragma('wal_checkpoint(TRUNCATE)');
+		return stats;
+	}
+
+	/** Codes of rounds without activity since `before` (ms since epoch). */
+	idleSince(before: number): string[] {
+		return this.#db
+			.prepare<[number], { code: string }>('SELECT code FROM rounds WHERE last_activity < ?')
+			.all(before)
+			.map((r) => r.code);
+	}
+
+	/** Counts of erased rounds, for the annual report. */
+	stats(): RoundStats[] {
+		return this.#db
+			.prepare<
+				[],
+				{
+					day: string;
+					duration_minutes: number;
+					in_room: number;
+					remote: number;
+					newcomers: number;
+				}
+			>('SELECT day, duration_minutes, in_room, remote, newcomers FROM round_stats ORDER BY id')
+			.all()
+			.map((r) => ({
+				day: r.day,
+				durationMinutes: r.duration_minutes,
+				inRoom: r.in_room,
+				remote: r.remote,
+				newcomers: r.newcomers
+			}));
+	}
+
+	/** Marks a round as used now (a connection came or went). */
+	touch(code: string): void {
+		this.#db.prepare('UPDATE rounds SET last_activity = ? WHERE code = ?').run(this.#now(), code);
 	}
 
 	/** Resolves a token of round `code` to an identity, or `null` when it is not one of this round's. */
@@ -152,7 +278,12 @@ export class RoundStore {
 		if (row.tablet_hash && timingSafeEqual(hash, row.tablet_hash)) return { role: 'tablet' };
 		const participant = this.#selectParticipant.get(hash, code);
 		if (participant) {
-			return { role: 'participant', participantId: participant.id, name: participant.name };
+			return {
+				role: 'participant',
+				participantId: participant.id,
+				name: participant.name,
+				...(participant.waiting ? { waiting: true } : {})
+			};
 		}
 		return null;
 	}

@@ -5,7 +5,9 @@ import {
 	PROTOCOL_VERSION,
 	normalizeCode,
 	pagePaths,
+	DOC_MAP,
 	type ApiError,
+	type WaitingEntry,
 	type AudioGrant,
 	type CreateRoundResponse,
 	type JoinResponse,
@@ -24,7 +26,9 @@ import {
 import type { Config } from '../config.ts';
 import { isLoopback, listensOnAllInterfaces } from '../network.ts';
 import { AudioRefused, type AudioService } from '../audio.ts';
+import type { Relay } from '../relay/Relay.ts';
 import type { Identity, RoundStore } from '../rounds.ts';
+import { clientAddress, type GuessGuard } from './guard.ts';
 import { derivedToken, type DerivedRole } from '../tokens.ts';
 
 export type Next = () => void;
@@ -33,6 +37,8 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next)
 export interface ApiDeps {
 	rounds: RoundStore;
 	audio: AudioService;
+	relay: Relay;
+	guard: GuessGuard;
 	config: Pick<Config, 'host' | 'publicUrl'>;
 	log: Logger;
 	lanAddresses: () => string[];
@@ -66,10 +72,22 @@ interface Route {
 export function createApi(deps: ApiDeps): Middleware {
 	const { rounds } = deps;
 
-	const roundOf = (code: string | undefined) => {
+	/** The round of a path's code. Unknown codes count against the address (see GuessGuard). */
+	const roundOf = (req: IncomingMessage, code: string | undefined) => {
+		const address = clientAddress(req);
+		if (deps.guard.blocked(address)) {
+			throw new HttpError(
+				429,
+				{ error: 'too_many_requests', message: 'Too many unknown round codes. Wait a minute.' },
+				{ 'Retry-After': '60' }
+			);
+		}
 		const normal = normalizeCode(code ?? '');
 		const round = normal ? rounds.get(normal) : null;
-		if (!round) throw notFound('There is no round with this code.');
+		if (!round) {
+			deps.guard.failed(address);
+			throw notFound('There is no round with this code.');
+		}
 		return round;
 	};
 
@@ -110,8 +128,8 @@ export function createApi(deps: ApiDeps): Middleware {
 		{
 			method: 'GET',
 			pattern: /^\/api\/rounds\/([^/]+)$/,
-			handler: async (_req, { code }) => {
-				const round = roundOf(code);
+			handler: async (req, { code }) => {
+				const round = roundOf(req, code);
 				const body: RoundInfo = { code: round.code, title: round.title, language: round.language };
 				return [200, body];
 			}
@@ -120,8 +138,20 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'POST',
 			pattern: /^\/api\/rounds\/([^/]+)\/participants$/,
 			handler: async (req, { code }) => {
-				const round = roundOf(code);
+				const round = roundOf(req, code);
 				const input = await readJson(req, joinRequest);
+				if (round.locked) {
+					// A locked round: the person waits at the door until a facilitator decides.
+					const added = rounds.addParticipant(round.code, input, { waiting: true });
+					await deps.relay.transact(round.code, (room) =>
+						room.doc.getMap<WaitingEntry>(DOC_MAP.waiting).set(added.participantId, {
+							name: input.name,
+							presence: input.presence,
+							at: Date.now()
+						})
+					);
+					return [202, { ...added, waiting: true } satisfies JoinResponse];
+				}
 				const body: JoinResponse = rounds.addParticipant(round.code, input);
 				deps.log.info({ round: round.code, participant: body.participantId }, 'participant added');
 				return [201, body];
@@ -131,7 +161,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'GET',
 			pattern: /^\/api\/rounds\/([^/]+)\/session$/,
 			handler: async (req, { code }) => {
-				const round = roundOf(code);
+				const round = roundOf(req, code);
 				const { identity, token } = authenticate(req, round.code, rounds, 403);
 				const body: SessionInfo = { code: round.code, ...identity };
 				if (identity.role === 'facilitator') {
@@ -145,7 +175,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'POST',
 			pattern: /^\/api\/rounds\/([^/]+)\/audio$/,
 			handler: async (req, { code }) => {
-				const round = roundOf(code);
+				const round = roundOf(req, code);
 				const who = authenticate(req, round.code, rounds, 401).identity;
 				const input = await readJson(req, audioRequest, { allowEmpty: true });
 				const body: AudioGrant = await withAudio(() =>
@@ -158,7 +188,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'POST',
 			pattern: /^\/api\/rounds\/([^/]+)\/audio\/mute$/,
 			handler: async (req, { code }) => {
-				const round = roundOf(code);
+				const round = roundOf(req, code);
 				const who = authenticate(req, round.code, rounds, 401).identity;
 				if (who.role !== 'facilitator') {
 					throw new HttpError(403, {

@@ -12,17 +12,25 @@ import {
 import type { Relay } from '../relay/Relay.ts';
 import { attachWebSocket } from '../relay/wsSocket.ts';
 import type { RoundStore } from '../rounds.ts';
+import { clientAddress, sameOrigin, type GuessGuard } from './guard.ts';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 const SYNC_ROUTE = new RegExp(`^${SYNC_PATH}/([^/?]+)$`);
 
 /**
- * Routes WebSocket upgrades on /sync/{code}: authenticates the token before the handshake and
- * refuses with a plain HTTP status (404 unknown round, 401 no token, 403 wrong token).
+ * Routes WebSocket upgrades on /sync/{code}: checks origin and token before the handshake and
+ * refuses with a plain HTTP status (403 foreign origin, 429 too many unknown codes from this
+ * address, 404 unknown round, 401 no token, 403 wrong token or still waiting at the door).
  * Returns false for other paths (e.g. Vite's HMR socket) so the caller can pass them on.
  */
-export function createUpgradeHandler(deps: { rounds: RoundStore; relay: Relay; log: Logger }): {
+export function createUpgradeHandler(deps: {
+	rounds: RoundStore;
+	relay: Relay;
+	log: Logger;
+	guard: GuessGuard;
+	publicUrl: string | undefined;
+}): {
 	handle: UpgradeHandler;
 	close: () => void;
 } {
@@ -37,12 +45,19 @@ export function createUpgradeHandler(deps: { rounds: RoundStore; relay: Relay; l
 		const match = SYNC_ROUTE.exec(url.pathname);
 		if (!match) return false;
 		socket.on('error', () => socket.destroy());
+		if (!sameOrigin(req, deps.publicUrl)) return refuse(socket, 403, 'Forbidden');
+		const address = clientAddress(req);
+		if (deps.guard.blocked(address)) return refuse(socket, 429, 'Too Many Requests');
 		const code = normalizeCode(safeDecode(match[1] ?? ''));
-		if (!code || !deps.rounds.get(code)) return refuse(socket, 404, 'Not Found');
+		if (!code || !deps.rounds.get(code)) {
+			deps.guard.failed(address);
+			return refuse(socket, 404, 'Not Found');
+		}
 		const token = url.searchParams.get('token');
 		if (!token) return refuse(socket, 401, 'Unauthorized');
 		const identity = deps.rounds.verifyToken(code, token);
-		if (!identity) return refuse(socket, 403, 'Forbidden');
+		if (!identity || identity.waiting) return refuse(socket, 403, 'Forbidden');
+		deps.rounds.touch(code);
 		const version = url.searchParams.get('v');
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// A page from an older or newer release: tell it to reload, rather than misread frames.

@@ -17,6 +17,11 @@ export class RateLimiter {
 		this.#last = now();
 	}
 
+	/** Returns a token taken by mistake (never above the burst). */
+	giveBack(): void {
+		this.#tokens = Math.min(this.#burst, this.#tokens + 1);
+	}
+
 	/** Takes one token; `false` when the bucket is empty. */
 	take(): boolean {
 		const now = this.#now();

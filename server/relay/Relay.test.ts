@@ -28,7 +28,12 @@ function participant(name = 'Anna'): Identity {
 
 function makeRelay(persistence: DocPersistence = store, limits: Partial<RelayLimits> = {}) {
 	relay?.close();
-	relay = new Relay({ persistence, log, limits, services: intentServices(db, rounds) });
+	relay = new Relay({
+		persistence,
+		log,
+		limits,
+		services: intentServices(db, rounds, () => relay)
+	});
 	return relay;
 }
 

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { DocPersistence } from '../docStore.ts';
 import type { Identity } from '../rounds.ts';
-import type { IntentServices } from './intents.ts';
+import type { CloseCodeName } from '../../src/lib/protocol.ts';
+import { SERVER_ORIGIN, type IntentServices } from './intents.ts';
 import { Connection } from './Connection.ts';
 import { updateFrame } from './frames.ts';
 import { Room } from './Room.ts';
@@ -79,12 +80,7 @@ export class Relay {
 
 	/** Attaches an authenticated socket to the round `code`; returns what the socket must call. */
 	connect(socket: RelaySocket, code: string, identity: Identity): SocketEvents {
-		let room = this.#rooms.get(code);
-		if (!room) {
-			room = new Room(code, this, this.#persistence, this.#log);
-			this.#rooms.set(code, room);
-			void room.load();
-		}
+		const room = this.#roomFor(code);
 		const conn = new Connection(socket, room, identity, this.limits);
 		room.add(conn);
 		return {
@@ -94,6 +90,40 @@ export class Relay {
 			},
 			close: () => conn.socketClosed()
 		};
+	}
+
+	#roomFor(code: string): Room {
+		let room = this.#rooms.get(code);
+		if (!room) {
+			room = new Room(code, this, this.#persistence, this.#log);
+			this.#rooms.set(code, room);
+			room.ready = room.load();
+		}
+		return room;
+	}
+
+	/**
+	 * Changes a round's doc from outside a connection (e.g. the HTTP API), loading the round
+	 * first if needed. The change is written and broadcast like any other.
+	 */
+	async transact(code: string, fn: (room: Room) => void): Promise<void> {
+		const room = this.#roomFor(code);
+		await room.ready;
+		if (!room.live) throw new Error('the round could not be loaded');
+		room.doc.transact(() => fn(room), SERVER_ORIGIN);
+		room.idleCheck();
+	}
+
+	/** Closes the connections of a round that match, with a documented close code. */
+	closeConnections(code: string, match: (conn: Connection) => boolean, name: CloseCodeName): void {
+		const room = this.#rooms.get(code);
+		for (const conn of [...(room?.connections ?? [])]) if (match(conn)) conn.close(name);
+	}
+
+	/** Before a round is erased: writes nothing more, closes every connection, frees the room. */
+	discard(code: string): void {
+		this.flush();
+		this.#rooms.get(code)?.discard();
 	}
 
 	/** The loaded room of a round, if any. */

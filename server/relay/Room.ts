@@ -64,6 +64,9 @@ export class Room {
 		return this.#state;
 	}
 
+	/** Resolves when the room is live (or has failed to load). Set by the relay. */
+	ready: Promise<void> = Promise.resolve();
+
 	/** Reads the persisted state. Frames that arrive meanwhile wait in the queue, in order. */
 	async load(): Promise<void> {
 		try {
@@ -165,6 +168,17 @@ export class Room {
 	fail(): void {
 		for (const conn of [...this.connections]) conn.close('serverError');
 		this.#dispose();
+	}
+
+	/** Drops the room without writing anything (the round is being erased). */
+	discard(): void {
+		for (const conn of [...this.connections]) conn.close('roundNotFound');
+		this.#dispose();
+	}
+
+	/** Starts the idle timer if nobody is connected (after the server itself changed the doc). */
+	idleCheck(): void {
+		if (this.connections.size === 0 && this.live) this.#startIdleTimer();
 	}
 
 	#dispose(): void {

@@ -12,7 +12,7 @@ import { intentRequest } from '../../src/lib/schemas.ts';
 import { intentServices } from '../app.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { RoundStore, type Identity } from '../rounds.ts';
-import { applyIntent, type IntentOutcome } from './intents.ts';
+import { applyIntent, type IntentOutcome, type IntentServices } from './intents.ts';
 import { leaders, nextProposal, ranked, winner } from './tally.ts';
 
 let db: Db;
@@ -27,10 +27,7 @@ const observer: Identity = { role: 'observer' };
 const projector: Identity = { role: 'projector' };
 
 function run(identity: Identity, intent: Intent): IntentOutcome {
-	return applyIntent(
-		{ code, doc, identity, now: () => now, services: intentServices(db, rounds) },
-		intent
-	);
+	return applyIntent({ code, doc, identity, now: () => now, services }, intent);
 }
 
 /** A participant who has joined the kleed. */
@@ -49,9 +46,25 @@ const stories = () => map<Story>('stories');
 const expectError = (outcome: IntentOutcome, error: string) =>
 	expect(outcome).toMatchObject({ ok: false, error });
 
+let services: IntentServices;
+/** What the services did that a doc cannot show: closed connections, erased rounds. */
+let effects: string[];
+
 beforeEach(() => {
 	db = openDatabase(':memory:');
 	rounds = new RoundStore(db);
+	effects = [];
+	const real = intentServices(db, rounds, () => {
+		throw new Error('no relay in these tests');
+	});
+	services = {
+		...real,
+		removePerson: (c, id) => {
+			rounds.removeParticipant(c, id);
+			effects.push(`removed ${id}`);
+		},
+		erase: (c) => effects.push(`erase ${c}`)
+	};
 	code = rounds.create({ title: '', language: 'nl' }).code;
 	doc = new Y.Doc();
 	now = 1_000_000;

@@ -16,7 +16,8 @@ import {
 	type Step,
 	type Story,
 	type TimerState,
-	type VoteFields
+	type VoteFields,
+	type WaitingEntry
 } from '../../src/lib/protocol.ts';
 import type { BallotBox } from '../ballots.ts';
 import type { Identity } from '../rounds.ts';
@@ -28,10 +29,18 @@ export const SERVER_ORIGIN = 'server';
 export type IntentOutcome =
 	{ ok: true; data?: unknown } | { ok: false; error: IntentError; message: string };
 
-/** What intents need beyond the doc: the secret ballots, and adding people. */
+/** What intents need beyond the doc: the secret ballots, the people, the round itself. */
 export interface IntentServices {
 	ballots: BallotBox;
 	addPerson(code: string, id: string, name: string, presence: Presence): void;
+	setLocked(code: string, locked: boolean): void;
+	/** False when nobody with this id is waiting. */
+	admit(code: string, id: string): boolean;
+	/** Deletes the person (token revoked) and closes their connections with `removed`. */
+	removePerson(code: string, id: string): void;
+	setNewcomer(code: string, id: string, on: boolean): void;
+	/** Erases the round: called after the intent's answer has gone out. */
+	erase(code: string): void;
 }
 
 export interface IntentContext {
@@ -73,7 +82,8 @@ const maps = (doc: Y.Doc) => ({
 	kindWords: doc.getMap<Note>(DOC_MAP.kindWords),
 	timers: doc.getMap<TimerState>(DOC_MAP.timers),
 	hands: doc.getMap<RaisedHand>(DOC_MAP.hands),
-	floor: doc.getMap<unknown>(DOC_MAP.floor)
+	floor: doc.getMap<unknown>(DOC_MAP.floor),
+	waiting: doc.getMap<WaitingEntry>(DOC_MAP.waiting)
 });
 
 const meta = <K extends keyof MetaFields>(doc: Y.Doc, key: K) =>
@@ -598,6 +608,71 @@ const handlers: Handlers = {
 		if (!timer || timer.endsAt === null) return OK;
 		const remainingMs = Math.max(0, timer.endsAt - ctx.now());
 		server(ctx, () => timers.set(intent.step, { ...timer, endsAt: null, remainingMs }));
+		return OK;
+	},
+
+	'round.lock'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator locks the round');
+		ctx.services.setLocked(ctx.code, intent.locked);
+		const { meta } = maps(ctx.doc);
+		if ((meta.get('locked') ?? false) !== intent.locked) {
+			server(ctx, () => meta.set('locked', intent.locked));
+		}
+		return OK;
+	},
+
+	'door.admit'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator lets people in');
+		const { waiting } = maps(ctx.doc);
+		const admitted = ctx.services.admit(ctx.code, intent.who);
+		if (waiting.has(intent.who)) server(ctx, () => waiting.delete(intent.who));
+		return admitted || !waiting.has(intent.who) ? OK : notFound('nobody is waiting with this id');
+	},
+
+	'door.refuse'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator sends people away');
+		const { waiting } = maps(ctx.doc);
+		if (!waiting.has(intent.who)) return OK;
+		ctx.services.removePerson(ctx.code, intent.who);
+		server(ctx, () => waiting.delete(intent.who));
+		return OK;
+	},
+
+	'person.remove'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator removes someone');
+		const { participants, hands, recognize, floor } = maps(ctx.doc);
+		ctx.services.removePerson(ctx.code, intent.who);
+		const current = readVote(ctx.doc);
+		server(ctx, () => {
+			participants.delete(intent.who);
+			hands.delete(intent.who);
+			recognize.delete(intent.who);
+			if (floor.get('speaker') === intent.who) floor.set('speaker', null);
+		});
+		// Their heart goes with them (the ballot row was deleted with the person).
+		if (current.status === 'open') recount(ctx, current);
+		return OK;
+	},
+
+	'person.newcomer'(ctx, intent) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator ticks newcomers');
+		const { participants } = maps(ctx.doc);
+		const entry = participants.get(intent.who);
+		if (!entry) return notFound('no such person in this round');
+		ctx.services.setNewcomer(ctx.code, intent.who, intent.on);
+		if ((entry.newcomer ?? false) !== intent.on) {
+			const { newcomer: _old, ...rest } = entry;
+			server(ctx, () =>
+				participants.set(intent.who, intent.on ? { ...rest, newcomer: true } : rest)
+			);
+		}
+		return OK;
+	},
+
+	'round.erase'(ctx) {
+		if (!isFacilitator(ctx)) return forbidden('only a facilitator erases the round');
+		// After this answer has gone out: the erase closes every connection of the round.
+		setImmediate(() => ctx.services.erase(ctx.code));
 		return OK;
 	},
 

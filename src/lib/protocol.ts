@@ -75,6 +75,7 @@ export const TITLE_MAX_LENGTH = 80;
  *   takeaways     participantId -> Note         (Afsluiting: "wat neem ik mee")
  *   kindWords     participantId -> Note         (Afsluiting: a kind word for the one who shared)
  *   timers        step -> TimerState
+ *   waiting       participantId -> WaitingEntry (a locked round: people at the door)
  *   hands         participantId -> RaisedHand   (the ordered hand queue; order set by the server)
  *   floor         FloorFields                   (who has the word)
  * ---------------------------------------------------------------------------------------------- */
@@ -92,7 +93,8 @@ export const DOC_MAP = {
 	kindWords: 'kindWords',
 	timers: 'timers',
 	hands: 'hands',
-	floor: 'floor'
+	floor: 'floor',
+	waiting: 'waiting'
 } as const;
 
 export interface MetaFields {
@@ -116,6 +118,8 @@ export interface MetaFields {
 	endedAt?: number;
 	/** Facilitator: how people join by sound when Kleed has no audio server (e.g. a phone number). */
 	audioHelp?: string;
+	/** Server (from `round.lock`): new people wait at the door until a facilitator lets them in. */
+	locked?: boolean;
 }
 
 /** Fields of `meta` a facilitator writes directly; the server sets the rest. */
@@ -135,6 +139,15 @@ export interface ParticipantEntry {
 	joinedAt: number;
 	/** Added by a facilitator for someone without a device of their own. */
 	noDevice?: boolean;
+	/** Ticked by a facilitator: first time in a round (only counted, for the annual report). */
+	newcomer?: boolean;
+}
+
+/** Someone who asked to join a locked round. */
+export interface WaitingEntry {
+	name: string;
+	presence: Presence;
+	at: number;
 }
 
 export const TEXT_MAX = { happy: 80, story: 120, note: 120, prompt: 300 } as const;
@@ -345,7 +358,16 @@ export type Intent =
 	| { type: 'timer.set'; step: Step; seconds: number }
 	| { type: 'timer.start'; step: Step }
 	| { type: 'timer.pause'; step: Step }
-	| { type: 'round.end' };
+	| { type: 'round.end' }
+	// The closed room (#5)
+	| { type: 'round.lock'; locked: boolean }
+	| { type: 'door.admit'; who: string }
+	| { type: 'door.refuse'; who: string }
+	/** Takes someone out of the round: their token stops working, their device is told kindly. */
+	| { type: 'person.remove'; who: string }
+	| { type: 'person.newcomer'; who: string; on: boolean }
+	/** Ends the round and erases everything but the counts. */
+	| { type: 'round.erase' };
 export type IntentType = Intent['type'];
 export const INTENT_TYPES = [
 	'join',
@@ -376,7 +398,13 @@ export const INTENT_TYPES = [
 	'timer.set',
 	'timer.start',
 	'timer.pause',
-	'round.end'
+	'round.end',
+	'round.lock',
+	'door.admit',
+	'door.refuse',
+	'person.remove',
+	'person.newcomer',
+	'round.erase'
 ] as const satisfies readonly IntentType[];
 
 /** What `vote.mine` answers (in `IntentResult.data`): only ever to the voter. */
@@ -444,8 +472,10 @@ export const CloseCode = {
 	unauthorized: 4401,
 	/** The connection tried something its role does not allow (e.g. another client's awareness). */
 	forbidden: 4403,
-	/** The round no longer exists. */
+	/** The round no longer exists (erased, or never was). */
 	roundNotFound: 4404,
+	/** A facilitator took this person out of the round. */
+	removed: 4410,
 	/** The client speaks another PROTOCOL_VERSION; reload the page. */
 	versionMismatch: 4426,
 	/** Unexpected server error in this connection; reconnect. */
@@ -465,6 +495,7 @@ export const CLOSE_REASON: Record<CloseCodeName, string> = {
 	unauthorized: 'token no longer valid',
 	forbidden: 'not allowed for this role',
 	roundNotFound: 'round not found',
+	removed: 'removed from the round',
 	versionMismatch: 'protocol version mismatch',
 	serverError: 'server error',
 	slowConsumer: 'slow consumer',
@@ -547,6 +578,8 @@ export interface JoinRequest {
 export interface JoinResponse {
 	participantId: string;
 	token: string;
+	/** The round is locked: wait (poll the session) until a facilitator lets you in. */
+	waiting?: boolean;
 }
 
 /** GET /api/rounds/{code}/session with `Authorization: Bearer <token>` — who this token is. */
@@ -555,6 +588,8 @@ export interface SessionInfo {
 	role: Role;
 	participantId?: string;
 	name?: string;
+	/** Participants in a locked round who have not been let in yet. */
+	waiting?: boolean;
 	/** Facilitators only: the round's links again, so any facilitator device can show them. */
 	links?: RoundLinks;
 	/** Facilitators only. */

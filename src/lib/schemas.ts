@@ -116,7 +116,13 @@ export const intent = z.discriminatedUnion('type', [
 	}),
 	z.strictObject({ type: z.literal('timer.start'), step }),
 	z.strictObject({ type: z.literal('timer.pause'), step }),
-	z.strictObject({ type: z.literal('round.end') })
+	z.strictObject({ type: z.literal('round.end') }),
+	z.strictObject({ type: z.literal('round.lock'), locked: z.boolean() }),
+	z.strictObject({ type: z.literal('door.admit'), who: id }),
+	z.strictObject({ type: z.literal('door.refuse'), who: id }),
+	z.strictObject({ type: z.literal('person.remove'), who: id }),
+	z.strictObject({ type: z.literal('person.newcomer'), who: id, on: z.boolean() }),
+	z.strictObject({ type: z.literal('round.erase') })
 ]) satisfies z.ZodType<Intent>;
 
 // Every intent type of the protocol has a schema here, and nothing more (compile-time check).

@@ -1,0 +1,62 @@
+import type { IncomingMessage } from 'node:http';
+import { RateLimiter } from '../relay/RateLimiter.ts';
+
+/**
+ * Slows down guessing of round codes: every lookup of a code that does not exist costs the
+ * address one token; with none left, every code lookup from that address gets 429 until the
+ * bucket refills. Honest people mistype a code a few times, not dozens.
+ */
+export class GuessGuard {
+	readonly #buckets = new Map<string, RateLimiter>();
+	readonly #burst: number;
+	readonly #perSecond: number;
+
+	constructor({ burst = 20, perMinute = 10 } = {}) {
+		this.#burst = burst;
+		this.#perSecond = perMinute / 60;
+	}
+
+	/** Whether this address has used up its failed lookups. */
+	blocked(address: string): boolean {
+		const bucket = this.#buckets.get(address);
+		if (!bucket) return false;
+		// Peek: take a token and give it back when one was there.
+		if (!bucket.take()) return true;
+		bucket.giveBack();
+		return false;
+	}
+
+	/** Records a lookup of a code that does not exist. */
+	failed(address: string): void {
+		let bucket = this.#buckets.get(address);
+		if (!bucket) {
+			if (this.#buckets.size > 10_000) this.#buckets.clear(); // bounded memory under a flood
+			bucket = new RateLimiter(this.#burst, this.#perSecond);
+			this.#buckets.set(address, bucket);
+		}
+		bucket.take();
+	}
+}
+
+/** The client's address (the socket's; behind a proxy, that is the proxy). */
+export function clientAddress(req: IncomingMessage): string {
+	return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Browsers send `Origin` with every websocket: refuse pages of other sites, which could otherwise
+ * open a socket with a token they got hold of. Clients without `Origin` (not a browser) pass: they
+ * still need a token.
+ */
+export function sameOrigin(req: IncomingMessage, publicUrl: string | undefined): boolean {
+	const origin = req.headers.origin;
+	if (!origin) return true;
+	let host: string;
+	try {
+		host = new URL(origin).host;
+	} catch {
+		return false;
+	}
+	if (host === req.headers.host) return true;
+	return publicUrl !== undefined && new URL(publicUrl).host === host;
+}
