@@ -15,7 +15,12 @@ export default defineConfig({
 		kleedDevServer()
 	],
 	test: {
-		include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+		include: [
+			'src/**/*.test.ts',
+			'server/**/*.test.ts',
+			'tests/integration/**/*.test.ts',
+			'tests/security/**/*.test.ts'
+		],
 		environment: 'node',
 		testTimeout: 20_000,
 		hookTimeout: 60_000,

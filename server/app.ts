@@ -50,6 +50,7 @@ export function intentServices(db: Db, rounds: RoundStore, relay: () => Relay): 
 			relay().closeConnections(code, (c) => c.identity.participantId === id, 'removed');
 		},
 		setNewcomer: (code, id, on) => rounds.setNewcomer(code, id, on),
+		setPresence: (code, id, presence) => rounds.setPresence(code, id, presence),
 		erase: (code) => eraseRound(code, rounds, relay())
 	};
 }

@@ -188,6 +188,12 @@ export class RoundStore {
 		})();
 	}
 
+	setPresence(code: string, id: string, presence: Presence): void {
+		this.#db
+			.prepare('UPDATE participants SET presence = ? WHERE round_code = ? AND id = ?')
+			.run(presence, code, id);
+	}
+
 	setNewcomer(code: string, id: string, on: boolean): void {
 		this.#db
 			.prepare('UPDATE participants SET newcomer = ? WHERE round_code = ? AND id = ?')

@@ -39,6 +39,8 @@ export interface IntentServices {
 	/** Deletes the person (token revoked) and closes their connections with `removed`. */
 	removePerson(code: string, id: string): void;
 	setNewcomer(code: string, id: string, on: boolean): void;
+	/** Where someone sits, kept in the database too: the counts of an erased round use it. */
+	setPresence(code: string, id: string, presence: Presence): void;
 	/** Erases the round: called after the intent's answer has gone out. */
 	erase(code: string): void;
 }
@@ -254,6 +256,9 @@ const handlers: Handlers = {
 		const { participants } = maps(ctx.doc);
 		const existing = participants.get(participantId);
 		if (existing && existing.presence === intent.presence && existing.name === name) return OK;
+		if (existing?.presence !== intent.presence) {
+			ctx.services.setPresence(ctx.code, participantId, intent.presence);
+		}
 		server(ctx, () =>
 			participants.set(participantId, {
 				name,

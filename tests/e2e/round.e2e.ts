@@ -123,7 +123,10 @@ test('a round from the start page to the steps, on facilitator, tablets and proj
 	await expect(screen).toHaveURL(new RegExp(`/r/${code}/scherm$`));
 	await expect(screen.getByRole('heading', { name: 'Doe mee' })).toBeVisible();
 	await expect(screen.getByText(grouped(code), { exact: true })).toBeVisible();
-	await expect(participantList(screen)).toHaveCount(2);
+	// Everyone who joined sits around the kleed.
+	await expect(
+		screen.getByRole('list', { name: 'Rond het kleed' }).getByRole('listitem')
+	).toHaveCount(2);
 
 	const everyone = [facilitator, anna, bram, screen];
 	await expectStep(everyone, 'Opening');

@@ -24,13 +24,13 @@ export function tempDir(): { path: string; remove(): void } {
 export async function startInProcess(
 	dataDir: string,
 	env: Record<string, string> = {},
-	options: Pick<Parameters<typeof serve>[0], 'audio'> = {}
+	options: Partial<Pick<Parameters<typeof serve>[0], 'audio' | 'log'>> = {}
 ) {
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });
 	return serve({
+		log: pino({ level: 'silent' }),
 		...options,
 		config,
-		log: pino({ level: 'silent' }),
 		pages: (_req, res) => {
 			res.statusCode = 404;
 			res.end();

@@ -1,0 +1,126 @@
+import {
+	expect,
+	test,
+	type Browser,
+	type BrowserContextOptions,
+	type Locator,
+	type Page
+} from '@playwright/test';
+
+/** A cheap Android tablet, held upright. */
+export const TABLET: BrowserContextOptions = {
+	viewport: { width: 800, height: 1280 },
+	hasTouch: true,
+	isMobile: true,
+	locale: 'nl-NL'
+};
+
+/** The room's screen. */
+export const PROJECTOR: BrowserContextOptions = {
+	viewport: { width: 1920, height: 1080 },
+	locale: 'nl-NL'
+};
+
+/** The facilitator's (or the trainer's) laptop. */
+export const LAPTOP: BrowserContextOptions = {
+	viewport: { width: 1440, height: 1000 },
+	locale: 'nl-NL'
+};
+
+export const OBSERVED = 'Er kijkt iemand mee (trainer)';
+
+export interface RoundLinks {
+	facilitator: string;
+	participant: string;
+	projector: string;
+	observer: string;
+	tablet: string;
+}
+
+export interface CreatedRound {
+	code: string;
+	facilitatorKey: string;
+	links: RoundLinks;
+}
+
+/** Each device is its own browser context: its own storage, like a separate tablet. */
+export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+	// Contexts made by hand do not get the config's baseURL.
+	const context = await browser.newContext({
+		...options,
+		baseURL: test.info().project.use.baseURL
+	});
+	return context.newPage();
+}
+
+/** Path and fragment of a link: the server may hand out another host name than the test uses. */
+export function local(link: string): string {
+	const url = new URL(link);
+	return url.pathname + url.hash;
+}
+
+export async function createRound(page: Page, title = 'Proefronde'): Promise<CreatedRound> {
+	const response = await page.request.post('/api/rounds', { data: { title } });
+	expect(response.status()).toBe(201);
+	return (await response.json()) as CreatedRound;
+}
+
+/** Opens a device on one of the round's links (facilitator, projector, observer, tablet). */
+export async function open(
+	browser: Browser,
+	options: BrowserContextOptions,
+	link: string
+): Promise<Page> {
+	const page = await newPage(browser, options);
+	await page.goto(local(link));
+	return page;
+}
+
+/** A participant joins through the form, as people do. */
+export async function joinAs(page: Page, name: string, presence: 'In de zaal' | 'Thuis') {
+	await page.getByLabel('Je naam').fill(name);
+	await page.getByRole('radio', { name: new RegExp(`^${presence}`) }).tap();
+	await page.getByRole('button', { name: 'Meedoen' }).tap();
+	await expect(page.getByRole('heading', { name: 'Je doet mee' })).toBeVisible();
+	await expect(page.getByText(`Je naam: ${name}`)).toBeVisible();
+}
+
+/** A tablet opens the participant link and joins. */
+export async function participant(
+	browser: Browser,
+	round: CreatedRound,
+	name: string,
+	presence: 'In de zaal' | 'Thuis' = 'In de zaal'
+): Promise<Page> {
+	const page = await open(browser, TABLET, round.links.participant);
+	await joinAs(page, name, presence);
+	return page;
+}
+
+/** The step marked as current in the step bar. */
+export const currentStep = (page: Page): Locator =>
+	page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]');
+
+/** The big "Nu bezig" block, a live region. */
+export const stepNow = (page: Page): Locator =>
+	page.getByRole('status').filter({ hasText: 'Nu bezig' });
+
+export async function expectStep(pages: Page[], name: string) {
+	for (const page of pages) {
+		await expect(currentStep(page)).toHaveText(new RegExp(name));
+		await expect(stepNow(page)).toContainText(name);
+	}
+}
+
+/** The facilitator moves the round on and every page follows. */
+export async function nextStep(facilitator: Page, name: string, everyone: Page[] = []) {
+	await facilitator.getByRole('button', { name: 'Volgende stap' }).click();
+	await expectStep([facilitator, ...everyone], name);
+}
+
+/** A story as a card in the list on a page (participant, facilitator, projector). */
+export const storyCard = (page: Page, text: string): Locator =>
+	page.getByRole('article').filter({ hasText: text });
+
+/** Any "N harten" / "1 hart" on a page: totals, which must not show before the reveal. */
+export const heartTotals = (page: Page): Locator => page.getByText(/^\s*\d+ hart(en)?\s*$/);
