@@ -9,6 +9,12 @@ import type { Relay } from './Relay.ts';
 /** Above this many stored updates, a freshly loaded room rewrites its log as one row. */
 const COMPACT_ON_LOAD_ABOVE = 100;
 
+/**
+ * Awareness client ids a room remembers (who used them, and their clock). A real round sees a few
+ * dozen; the cap keeps a client that invents ids from growing the room's memory without end.
+ */
+const MAX_REMEMBERED_CLIENT_IDS = 1000;
+
 type RoomState = 'loading' | 'live' | 'unloaded';
 
 /**
@@ -129,7 +135,20 @@ export class Room {
 		const claimedBy = this.#awarenessClaims.get(clientId);
 		if (claimedBy !== undefined && claimedBy !== owner) return false;
 		this.#awarenessClaims.set(clientId, owner);
+		this.#forgetOldClaims();
 		return true;
+	}
+
+	/** Forgets the oldest ids nobody holds now, beyond the cap (their clocks too). */
+	#forgetOldClaims(): void {
+		if (this.#awarenessClaims.size <= MAX_REMEMBERED_CLIENT_IDS) return;
+		const held = new Set([...this.connections].map((c) => c.awarenessClientId));
+		for (const clientId of this.#awarenessClaims.keys()) {
+			if (this.#awarenessClaims.size <= MAX_REMEMBERED_CLIENT_IDS) break;
+			if (held.has(clientId)) continue;
+			this.#awarenessClaims.delete(clientId);
+			this.awareness.meta.delete(clientId);
+		}
 	}
 
 	/** Frame to every connection in the room except `except`. */

@@ -15,6 +15,9 @@ import {
 	type JoinResponse
 } from '../../src/lib/protocol.ts';
 
+// Each stock provider adds a process 'exit' listener in Node; tests open many of them.
+process.setMaxListeners(200);
+
 export function tempDir(): { path: string; remove(): void } {
 	const path = mkdtempSync(joinPath(tmpdir(), 'kleed-test-'));
 	return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
