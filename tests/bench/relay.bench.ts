@@ -1,0 +1,357 @@
+/**
+ * Relay load benchmark: Kleed against the reference y-websocket server, same machine, same run.
+ *
+ *   npm run bench                      # 10, 100 and 300 rounds of 15 clients, 20 s each
+ *   npm run bench -- --rounds 10 --seconds 5 --workers 2
+ *
+ * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
+ * participants (stock y-websocket providers) that measure when each update reaches them, send
+ * awareness every 5 s and an intent every 10 s. Clients run in several load processes; a round
+ * lives in one process, so send and receive times come from one clock. Prints fan-out latency
+ * p50/p95/p99, writes and deliveries per second, and the server's CPU and peak RSS.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
+
+const CLIENTS_PER_ROUND = 15;
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface RoundSpec {
+	room: string;
+	facilitator: string;
+	participants: string[];
+}
+
+interface WorkerResult {
+	latencies: number[];
+	writes: number;
+	deliveries: number;
+	errors: number;
+}
+
+type Kind = 'kleed' | 'reference';
+
+/* ------------------------------------------------------------------------------------------- */
+/* Worker: runs the clients of some rounds                                                      */
+/* ------------------------------------------------------------------------------------------- */
+
+async function worker() {
+	let providers: WebsocketProvider[] = [];
+	const result: WorkerResult = { latencies: [], writes: 0, deliveries: 0, errors: 0 };
+	const timers: ReturnType<typeof setInterval>[] = [];
+
+	process.on('message', async (message: { type: string; [k: string]: unknown }) => {
+		if (message.type === 'connect') {
+			const { port, rounds, interval } = message as unknown as {
+				port: number;
+				rounds: RoundSpec[];
+				interval: number;
+			};
+			const make = (room: string, token: string) => {
+				const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, new Y.Doc(), {
+					params: { token, v: String(PROTOCOL_VERSION) },
+					WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+					disableBc: true
+				});
+				providers.push(p);
+				return p;
+			};
+			const writers: { doc: Y.Doc }[] = [];
+			for (const round of rounds) {
+				const f = make(round.room, round.facilitator);
+				writers.push({ doc: f.doc });
+				for (const token of round.participants) {
+					const p = make(round.room, token);
+					p.doc.getMap('bench').observe(() => {
+						const sent = p.doc.getMap('bench').get('t') as number | undefined;
+						if (sent === undefined) return;
+						result.latencies.push(performance.now() - sent);
+						result.deliveries++;
+					});
+				}
+			}
+			await Promise.all(
+				providers.map(
+					(p) =>
+						new Promise<void>((resolve) => {
+							if (p.synced) return resolve();
+							p.once('sync', () => resolve());
+						})
+				)
+			);
+			process.send!({ type: 'ready' });
+			(globalThis as { writers?: typeof writers }).writers = writers;
+			(globalThis as { interval?: number }).interval = interval;
+			return;
+		}
+		if (message.type === 'go') {
+			const writers = (globalThis as { writers?: { doc: Y.Doc }[] }).writers!;
+			const interval = (globalThis as { interval?: number }).interval!;
+			result.latencies = [];
+			result.deliveries = 0;
+			for (const [i, w] of writers.entries()) {
+				// Spread the writers over the interval, so the load is even.
+				setTimeout(
+					() => {
+						timers.push(
+							setInterval(() => {
+								w.doc.getMap('bench').set('t', performance.now());
+								result.writes++;
+							}, interval)
+						);
+					},
+					(interval * i) / writers.length
+				);
+			}
+			// Participants: awareness every 5 s, an intent every 10 s.
+			let tickNo = 0;
+			timers.push(
+				setInterval(() => {
+					tickNo++;
+					for (const [i, p] of providers.entries()) {
+						if (i % CLIENTS_PER_ROUND === 0) continue;
+						if ((i + tickNo) % 5 === 0) p.awareness.setLocalState({ ui: { tick: tickNo } });
+						if ((i + tickNo) % 10 === 0 && p.ws?.readyState === 1) {
+							const e = encoding.createEncoder();
+							encoding.writeVarUint(e, MessageType.intent);
+							encoding.writeVarString(
+								e,
+								JSON.stringify({
+									id: tickNo,
+									intent: { type: tickNo % 20 ? 'hand.raise' : 'hand.lower' }
+								})
+							);
+							p.ws.send(encoding.toUint8Array(e));
+						}
+					}
+				}, 1000)
+			);
+			return;
+		}
+		if (message.type === 'stop') {
+			for (const t of timers) clearInterval(t);
+			for (const p of providers) if (!p.wsconnected) result.errors++;
+			process.send!({ type: 'result', result });
+			for (const p of providers) p.destroy();
+			providers = [];
+			setTimeout(() => process.exit(0), 200);
+		}
+	});
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Main                                                                                         */
+/* ------------------------------------------------------------------------------------------- */
+
+function arg(name: string, fallback: string): string {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** Starts a server process; resolves with its port once it prints it. */
+function startServer(
+	kind: Kind
+): Promise<{ child: ChildProcess; port: number; cleanup: () => void }> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'kleed-bench-'));
+	const script =
+		kind === 'kleed'
+			? join(here, '../integration/fixtures/server.ts')
+			: join(here, 'referenceServer.ts');
+	const child = spawn(process.execPath, ['--import', 'tsx', script], {
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+		stdio: ['pipe', 'pipe', 'inherit']
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.stdout!.on('data', (chunk: Buffer) => {
+			out += chunk;
+			const m = /listening on port (\d+)/.exec(out);
+			if (m) {
+				resolve({
+					child,
+					port: Number(m[1]),
+					cleanup: () => {
+						child.kill('SIGKILL');
+						rmSync(dataDir, { recursive: true, force: true });
+					}
+				});
+			}
+		});
+		child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}): ${out}`)));
+	});
+}
+
+async function prepareRounds(kind: Kind, port: number, count: number): Promise<RoundSpec[]> {
+	const rounds: RoundSpec[] = [];
+	for (let i = 0; i < count; i++) {
+		if (kind === 'reference') {
+			rounds.push({
+				room: `bench-${i}`,
+				facilitator: 'x',
+				participants: Array.from({ length: CLIENTS_PER_ROUND - 1 }, () => 'x')
+			});
+			continue;
+		}
+		const base = `http://127.0.0.1:${port}/api/rounds`;
+		const json = { 'content-type': 'application/json' };
+		const r = (await (await fetch(base, { method: 'POST', headers: json, body: '{}' })).json()) as {
+			code: string;
+			facilitatorKey: string;
+		};
+		const participants = await Promise.all(
+			Array.from({ length: CLIENTS_PER_ROUND - 1 }, async (_, n) => {
+				const res = await fetch(`${base}/${r.code}/participants`, {
+					method: 'POST',
+					headers: json,
+					body: JSON.stringify({ name: `P${n}`, presence: 'room' })
+				});
+				return ((await res.json()) as { token: string }).token;
+			})
+		);
+		rounds.push({ room: r.code, facilitator: r.facilitatorKey, participants });
+	}
+	return rounds;
+}
+
+/** CPU seconds used and current RSS of a process, from /proc (Linux). */
+function sample(pid: number): { cpu: number; rss: number } | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		const cpu = (Number(stat[11]) + Number(stat[12])) / 100;
+		const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+		return { cpu, rss: rssKb * 1024 };
+	} catch {
+		return null;
+	}
+}
+
+function percentile(sorted: number[], p: number): number {
+	if (sorted.length === 0) return NaN;
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export interface RunResult {
+	kind: Kind;
+	rounds: number;
+	p50: number;
+	p95: number;
+	p99: number;
+	writesPerSecond: number;
+	deliveriesPerSecond: number;
+	cpuPercent: number;
+	peakRssMb: number;
+	errors: number;
+}
+
+async function run(kind: Kind, rounds: number, seconds: number, workers: number, interval: number) {
+	const server = await startServer(kind);
+	try {
+		const specs = await prepareRounds(kind, server.port, rounds);
+		const children = Array.from({ length: workers }, () =>
+			fork(fileURLToPath(import.meta.url), ['--worker'], { execArgv: process.execArgv })
+		);
+		const ready = children.map(
+			(c) => new Promise<void>((resolve) => c.once('message', () => resolve()))
+		);
+		children.forEach((c, w) =>
+			c.send({
+				type: 'connect',
+				port: server.port,
+				interval,
+				rounds: specs.filter((_, i) => i % workers === w)
+			})
+		);
+		await Promise.all(ready);
+		const start = sample(server.child.pid!);
+		const t0 = performance.now();
+		let peakRss = start?.rss ?? 0;
+		const sampler = setInterval(() => {
+			peakRss = Math.max(peakRss, sample(server.child.pid!)?.rss ?? 0);
+		}, 250);
+		for (const c of children) c.send({ type: 'go' });
+		await new Promise((r) => setTimeout(r, seconds * 1000));
+		const results = children.map(
+			(c) =>
+				new Promise<WorkerResult>((resolve) =>
+					c.on('message', (m: { type: string; result: WorkerResult }) => {
+						if (m.type === 'result') resolve(m.result);
+					})
+				)
+		);
+		for (const c of children) c.send({ type: 'stop' });
+		const all = await Promise.all(results);
+		const wall = (performance.now() - t0) / 1000;
+		clearInterval(sampler);
+		const end = sample(server.child.pid!);
+		const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+		const result: RunResult = {
+			kind,
+			rounds,
+			p50: percentile(latencies, 50),
+			p95: percentile(latencies, 95),
+			p99: percentile(latencies, 99),
+			writesPerSecond: all.reduce((s, r) => s + r.writes, 0) / seconds,
+			deliveriesPerSecond: all.reduce((s, r) => s + r.deliveries, 0) / seconds,
+			cpuPercent: start && end ? ((end.cpu - start.cpu) / wall) * 100 : NaN,
+			peakRssMb: peakRss / 2 ** 20,
+			errors: all.reduce((s, r) => s + r.errors, 0)
+		};
+		await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
+		return result;
+	} finally {
+		server.cleanup();
+	}
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+async function main() {
+	const roundCounts = arg('rounds', '10,100,300').split(',').map(Number);
+	const seconds = Number(arg('seconds', '20'));
+	const workers = Number(arg('workers', '2'));
+	const interval = Number(arg('interval', '1000'));
+	console.log(
+		`relay benchmark: rounds of ${CLIENTS_PER_ROUND} clients, 1 write per ${interval} ms per round, ${seconds} s per run, ${workers} load processes`
+	);
+	const rows: RunResult[] = [];
+	for (const rounds of roundCounts) {
+		for (const kind of ['kleed', 'reference'] as const) {
+			const r = await run(kind, rounds, seconds, workers, interval);
+			rows.push(r);
+			console.log(
+				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}%, RSS ${fmt(r.peakRssMb, 0)} MB${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
+			);
+		}
+	}
+	console.log(
+		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | peak RSS MB |'
+	);
+	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+	for (const r of rows) {
+		console.log(
+			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} |`
+		);
+	}
+	console.log(
+		'\n| rounds | p99 kleed/reference | deliveries/s kleed/reference | CPU kleed/reference |'
+	);
+	console.log('| --- | --- | --- | --- |');
+	for (const rounds of roundCounts) {
+		const k = rows.find((r) => r.rounds === rounds && r.kind === 'kleed')!;
+		const ref = rows.find((r) => r.rounds === rounds && r.kind === 'reference')!;
+		console.log(
+			`| ${rounds} | ${fmt(k.p99 / ref.p99, 2)} | ${fmt(k.deliveriesPerSecond / ref.deliveriesPerSecond, 2)} | ${fmt(k.cpuPercent / ref.cpuPercent, 2)} |`
+		);
+	}
+}
+
+if (process.argv.includes('--worker')) void worker();
+else await main();
