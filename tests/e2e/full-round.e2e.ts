@@ -21,9 +21,7 @@ test('a whole luisterronde: facilitator, three tablets, projector, shared tablet
 	test.setTimeout(180_000);
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator, 'Luistergroep dinsdag');
-	await facilitator.goto(
-		new URL(round.links.facilitator).pathname + new URL(round.links.facilitator).hash
-	);
+	await facilitator.goto(local(round.links.facilitator));
 	await expectStep([facilitator], 'Opening');
 
 	// The facilitator page hands out every link.
@@ -108,6 +106,16 @@ test('a whole luisterronde: facilitator, three tablets, projector, shared tablet
 			/^\s*(10:00|9:5\d)\s*$/
 		);
 	}
+
+	// Paused: it stands still everywhere, and the step does not move on by itself.
+	await facilitator.getByRole('button', { name: 'Pauze' }).click();
+	await expect(screen.getByText('De tijd staat stil')).toBeVisible();
+	await expect(anna.getByText('De tijd staat stil')).toBeVisible();
+	const paused = await screen.getByRole('timer', { name: 'Tijd over voor Opening' }).textContent();
+	await screen.waitForTimeout(1500);
+	await expect(screen.getByRole('timer', { name: 'Tijd over voor Opening' })).toHaveText(
+		paused ?? ''
+	);
 
 	// --- Verhaalkeuze -------------------------------------------------------------------------
 	await nextStep(facilitator, 'Verhaalkeuze', [...tablets, screen, trainer]);

@@ -5,22 +5,42 @@ import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
+	CONSENT_STATES,
 	CloseCode,
 	DOC_MAP,
+	HAPPY_ICONS,
+	KLEED_ICONS,
 	MessageType,
 	PRESENCES,
 	PROTOCOL_VERSION,
 	STEPS,
 	SYNC_PATH,
+	VOTE_STATUSES,
 	type AwarenessState,
+	type ChoiceFields,
+	type ConsentState,
+	type FACILITATOR_META_FIELDS,
+	type HappyEvent,
+	type HappyIcon,
 	type Intent,
 	type IntentRequest,
 	type IntentResult,
+	type KleedIcon,
+	type KleedObject,
+	type MetaFields,
+	type MyVote,
+	type Note,
 	type ParticipantEntry,
 	type Presence,
 	type Role,
-	type Step
+	type ServerTime,
+	type Step,
+	type Story,
+	type TimerState,
+	type VoteFields,
+	type VoteStatus
 } from '$lib/protocol';
+import { newItemId } from './ids';
 
 /** Why the server ended the connection for good (close codes 4400–4499). */
 export type ClosedReason = 'version' | 'unauthorized' | 'notFound' | 'error';
@@ -39,18 +59,30 @@ export interface RoundParticipant {
 	name: string;
 	presence: Presence;
 	joinedAt: number;
+	/** Added by a facilitator for someone without a device of their own. */
+	noDevice: boolean;
 	/** Has a live connection right now (from awareness, so it drops within seconds). */
 	online: boolean;
 }
 
+/** A doc item with the key it is stored under. */
+export type WithId<T> = T & { id: string };
+
+/** A takeaway or kind word, with whose it is (the map key). */
+export interface PersonNote extends Note {
+	by: string;
+}
+
 export interface RoundConnectionOptions {
 	code: string;
-	/** Facilitator key, projector token or participant token: decides the role on the server. */
+	/** Facilitator key, projector/observer/tablet token or participant token: decides the role. */
 	token: string;
 	role: Role;
 	/** Set for participants: lets the list mark "you" and count yourself online while connected. */
 	participantId?: string;
 }
+
+type FacilitatorMetaField = (typeof FACILITATOR_META_FIELDS)[number];
 
 // Stable objects, so `$derived(round.status)` does not change when nothing changed.
 const CONNECTING: ConnectionStatus = { state: 'connecting' };
@@ -63,10 +95,67 @@ interface PendingIntent {
 	reject: (error: Error) => void;
 }
 
+/** Reads of one Y.Map; each read subscribes the reader (template, `$derived`) to the map. */
+interface MapReader<T> {
+	get(key: string): T | undefined;
+	entries(): [string, T][];
+}
+
+/**
+ * Wraps a Y.Map so reads go through `createSubscriber`: the map is observed only while something
+ * reactive reads it, and every change re-runs exactly those readers. Nothing is copied.
+ */
+function mapReader<T>(map: Y.Map<T>): MapReader<T> {
+	const subscribe = createSubscriber((update) => {
+		map.observe(update);
+		return () => map.unobserve(update);
+	});
+	return {
+		get(key) {
+			subscribe();
+			return map.get(key);
+		},
+		entries() {
+			subscribe();
+			return [...map.entries()];
+		}
+	};
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isOwner = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/** Oldest first; equal times by id, so every device shows the same order. */
+const byTime = <T extends { at: number; id: string }>(a: T, b: T) =>
+	a.at - b.at || a.id.localeCompare(b.id);
+
+/**
+ * Every item of a map that passes `valid`, with its key, oldest first. The server validates what
+ * it writes; this only keeps a half-understood value (a newer server) from breaking a page.
+ */
+function items<T extends { at: number }>(
+	reader: MapReader<unknown>,
+	valid: (v: Record<string, unknown>) => boolean
+): WithId<T>[] {
+	const list: WithId<T>[] = [];
+	for (const [id, value] of reader.entries()) {
+		if (isRecord(value) && isNumber(value.at) && valid(value)) {
+			list.push({ ...(value as unknown as T), id });
+		}
+	}
+	return list.sort(byTime);
+}
+
+const NO_VOTE: VoteFields = { status: 'idle', round: 0, candidates: [], voted: 0 };
+const NO_CHOICE: ChoiceFields = { storyId: null, consent: null, declined: [] };
+
 /**
  * The live connection to one round: owns the Y.Doc and the WebsocketProvider. Reactive getters
  * subscribe to Yjs, awareness and the provider only while something (a template, a `$derived`)
- * reads them, through `createSubscriber`; nothing is copied into `$state`.
+ * reads them, through `createSubscriber`; nothing from the doc is copied into `$state`.
+ * Everything but `meta` changes through intents (small typed methods below).
  *
  * Life cycle: construct (nothing happens on the network) -> `connect()` -> `destroy()`.
  */
@@ -76,14 +165,25 @@ export class RoundConnection {
 	readonly participantId: string | undefined;
 
 	readonly #doc = new Y.Doc();
-	readonly #meta: Y.Map<unknown>;
-	readonly #participants: Y.Map<ParticipantEntry>;
+	readonly #metaMap: Y.Map<unknown>;
+	readonly #voteMap: Y.Map<unknown>;
 	readonly #provider: WebsocketProvider;
 
-	readonly #subscribeMeta: () => void;
-	readonly #subscribeParticipants: () => void;
+	readonly #meta: MapReader<unknown>;
+	readonly #participants: MapReader<unknown>;
+	readonly #happy: MapReader<unknown>;
+	readonly #kleed: MapReader<unknown>;
+	readonly #stories: MapReader<unknown>;
+	readonly #vote: MapReader<unknown>;
+	readonly #choice: MapReader<unknown>;
+	readonly #recognize: MapReader<unknown>;
+	readonly #takeaways: MapReader<unknown>;
+	readonly #kindWords: MapReader<unknown>;
+	readonly #timers: MapReader<unknown>;
+
 	readonly #subscribeAwareness: () => void;
 	readonly #subscribeProvider: () => void;
+	readonly #subscribeClock: () => void;
 
 	/** Set once by the provider's 'closed' event; never cleared (the provider has stopped). */
 	#closed: Extract<ConnectionStatus, { state: 'closed' }> | null = null;
@@ -96,15 +196,66 @@ export class RoundConnection {
 	/** Where this participant sits; when set, a join intent follows every (re)connect. */
 	#joinPresence: Presence | null = null;
 
-	/** Sorted once per change rather than once per read. */
+	/** Server clock minus ours, from GET /api/time; refreshed on every (re)connect. */
+	#clockOffset = $state(0);
+	/**
+	 * This participant's own heart in vote round `round`, as the server last told us (ballots are
+	 * not in the doc). Server state, not doc state, hence `$state`.
+	 */
+	#mine = $state<{ round: number; storyId: string | null } | null>(null);
+	/** Answers to vote.mine can cross; only the latest question counts. */
+	#mineAsked = 0;
+	#lastVoteRound = -1;
+
+	// Computed once per change rather than once per read.
 	readonly #participantList = $derived.by(() => this.#readParticipants());
+	readonly #happyList = $derived.by(() =>
+		items<HappyEvent>(
+			this.#happy,
+			(v) => HAPPY_ICONS.includes(v.icon as HappyIcon) && isString(v.text) && isOwner(v.by)
+		)
+	);
+	readonly #kleedList = $derived.by(() =>
+		items<KleedObject>(
+			this.#kleed,
+			(v) => KLEED_ICONS.includes(v.icon as KleedIcon) && isOwner(v.by)
+		)
+	);
+	readonly #storyList = $derived.by(() =>
+		items<Story>(
+			this.#stories,
+			(v) => isString(v.text) && isOwner(v.by) && (v.retold === undefined || isString(v.retold))
+		)
+	);
+	readonly #voteFields = $derived.by(() => this.#readVote());
+	readonly #choiceFields = $derived.by(() => this.#readChoice());
+	readonly #recognizers = $derived.by(() =>
+		this.#recognize
+			.entries()
+			.filter(([, on]) => on === true)
+			.map(([id]) => id)
+	);
+	readonly #takeawayList = $derived.by(() => notes(this.#takeaways));
+	readonly #kindWordList = $derived.by(() => notes(this.#kindWords));
 
 	constructor(options: RoundConnectionOptions) {
 		this.code = options.code;
 		this.role = options.role;
 		this.participantId = options.participantId;
-		this.#meta = this.#doc.getMap<unknown>(DOC_MAP.meta);
-		this.#participants = this.#doc.getMap<ParticipantEntry>(DOC_MAP.participants);
+		const map = (name: keyof typeof DOC_MAP) => this.#doc.getMap<unknown>(DOC_MAP[name]);
+		this.#metaMap = map('meta');
+		this.#voteMap = map('vote');
+		this.#meta = mapReader(this.#metaMap);
+		this.#participants = mapReader(map('participants'));
+		this.#happy = mapReader(map('happy'));
+		this.#kleed = mapReader(map('kleed'));
+		this.#stories = mapReader(map('stories'));
+		this.#vote = mapReader(this.#voteMap);
+		this.#choice = mapReader(map('choice'));
+		this.#recognize = mapReader(map('recognize'));
+		this.#takeaways = mapReader(map('takeaways'));
+		this.#kindWords = mapReader(map('kindWords'));
+		this.#timers = mapReader(map('timers'));
 
 		const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
 		this.#provider = new WebsocketProvider(
@@ -126,6 +277,9 @@ export class RoundConnection {
 		this.#provider.on('status', ({ status }) => {
 			if (status !== 'connected') return;
 			this.#flushIntents();
+			void this.#syncClock();
+			// Our heart may have changed on another device, or the vote moved on while we slept.
+			this.#refreshMine();
 		});
 		this.#provider.on('sync', (synced) => {
 			if (synced) this.#everSynced = true;
@@ -134,15 +288,15 @@ export class RoundConnection {
 			this.#closed = { state: 'closed', code, reason: closedReason(code) };
 			this.#rejectAll(new Error(`connection closed (${code})`));
 		});
+		// A new vote round (a re-vote, a reset) starts without a heart: ask again.
+		this.#voteMap.observe(() => {
+			const round = this.#voteMap.get('round');
+			if (isNumber(round) && round !== this.#lastVoteRound) {
+				this.#lastVoteRound = round;
+				this.#refreshMine();
+			}
+		});
 
-		this.#subscribeMeta = createSubscriber((update) => {
-			this.#meta.observe(update);
-			return () => this.#meta.unobserve(update);
-		});
-		this.#subscribeParticipants = createSubscriber((update) => {
-			this.#participants.observe(update);
-			return () => this.#participants.unobserve(update);
-		});
 		this.#subscribeAwareness = createSubscriber((update) => {
 			// 'change' (not 'update'): fires when someone comes or goes, not on the 15 s renewals.
 			this.#provider.awareness.on('change', update);
@@ -154,6 +308,10 @@ export class RoundConnection {
 			return () => {
 				for (const event of events) this.#provider.off(event, update);
 			};
+		});
+		this.#subscribeClock = createSubscriber((update) => {
+			const timer = setInterval(update, 250);
+			return () => clearInterval(timer);
 		});
 	}
 
@@ -174,9 +332,10 @@ export class RoundConnection {
 		this.#doc.destroy();
 	}
 
+	/* --- meta ----------------------------------------------------------------------------- */
+
 	/** The round's current step, or null until the first sync brought the doc in. */
 	get step(): Step | null {
-		this.#subscribeMeta();
 		const step = this.#meta.get('step');
 		return STEPS.includes(step as Step) ? (step as Step) : null;
 	}
@@ -187,15 +346,185 @@ export class RoundConnection {
 	}
 
 	get title(): string {
-		this.#subscribeMeta();
-		const title = this.#meta.get('title');
-		return typeof title === 'string' ? title : '';
+		return this.#metaText('title');
 	}
+
+	/** The facilitator's warm-up prompt for the Opening; '' when none. */
+	get warmup(): string {
+		return this.#metaText('warmup');
+	}
+
+	/** The key question of the day as the facilitator wrote it; '' means: show our default. */
+	get mote(): string {
+		return this.#metaText('mote');
+	}
+
+	/** The closing-ritual text as the facilitator wrote it; '' means: show our default. */
+	get closingText(): string {
+		return this.#metaText('closingText');
+	}
+
+	/** Names hidden on the projector. */
+	get hideNames(): boolean {
+		return this.#meta.get('hideNames') === true;
+	}
+
+	get createdAt(): number | null {
+		const at = this.#meta.get('createdAt');
+		return isNumber(at) ? at : null;
+	}
+
+	/** When the facilitator ended the round; after that nobody can change anything. */
+	get endedAt(): number | null {
+		const at = this.#meta.get('endedAt');
+		return isNumber(at) ? at : null;
+	}
+
+	get ended(): boolean {
+		return this.endedAt !== null;
+	}
+
+	#metaText(field: keyof MetaFields): string {
+		const value = this.#meta.get(field);
+		return isString(value) ? value : '';
+	}
+
+	/* --- people --------------------------------------------------------------------------- */
 
 	/** Everyone on the kleed, sorted by name, with whether they are connected right now. */
 	get participants(): RoundParticipant[] {
 		return this.#participantList;
 	}
+
+	/** A participant's name, or null for "zonder naam" and for ids we do not know. */
+	nameOf(participantId: string | null): string | null {
+		if (participantId === null) return null;
+		const entry = this.#participants.get(participantId);
+		return isRecord(entry) && isString(entry.name) ? entry.name : null;
+	}
+
+	/**
+	 * Whether a trainer is watching (an observer's awareness state). The room must always know,
+	 * so every page shows it. The observer's own page counts itself: our own awareness entry
+	 * never carries `user` locally (the server sets it on its copy).
+	 */
+	get observed(): boolean {
+		if (this.role === 'observer') return true;
+		this.#subscribeAwareness();
+		const awareness = this.#provider.awareness;
+		for (const [clientId, state] of awareness.getStates()) {
+			if (clientId === awareness.clientID) continue;
+			if ((state as Partial<AwarenessState>).user?.role === 'observer') return true;
+		}
+		return false;
+	}
+
+	/* --- Opening -------------------------------------------------------------------------- */
+
+	get happy(): WithId<HappyEvent>[] {
+		return this.#happyList;
+	}
+
+	get kleed(): WithId<KleedObject>[] {
+		return this.#kleedList;
+	}
+
+	/* --- Verhaalkeuze ----------------------------------------------------------------------- */
+
+	get stories(): WithId<Story>[] {
+		return this.#storyList;
+	}
+
+	story(id: string | null): WithId<Story> | null {
+		return id === null ? null : (this.#storyList.find((s) => s.id === id) ?? null);
+	}
+
+	get vote(): VoteFields {
+		return this.#voteFields;
+	}
+
+	get choice(): ChoiceFields {
+		return this.#choiceFields;
+	}
+
+	/** The chosen story, once its owner (or a facilitator for them) said yes. */
+	get chosenStory(): WithId<Story> | null {
+		const choice = this.choice;
+		return choice.consent === 'yes' ? this.story(choice.storyId) : null;
+	}
+
+	/**
+	 * This participant's own heart in the open (or revealed) vote, as the server last told us:
+	 * only the voter is ever told, and only when they ask (after a reconnect, after a cast).
+	 */
+	get myVote(): string | null {
+		const mine = this.#mine;
+		return mine !== null && mine.round === this.vote.round ? mine.storyId : null;
+	}
+
+	/* --- Verbreding, Afsluiting ------------------------------------------------------------- */
+
+	/** Participant ids of everyone who tapped "Ik herken dit". */
+	get recognizers(): string[] {
+		return this.#recognizers;
+	}
+
+	get takeaways(): PersonNote[] {
+		return this.#takeawayList;
+	}
+
+	get kindWords(): PersonNote[] {
+		return this.#kindWordList;
+	}
+
+	/* --- Timers --------------------------------------------------------------------------- */
+
+	/** The timer of `step`, or null when the facilitator has not set one. */
+	timer(step: Step): TimerState | null {
+		const value = this.#timers.get(step);
+		if (!isRecord(value) || !isNumber(value.durationMs) || !isNumber(value.remainingMs)) {
+			return null;
+		}
+		const endsAt = isNumber(value.endsAt) ? value.endsAt : null;
+		return { durationMs: value.durationMs, remainingMs: value.remainingMs, endsAt };
+	}
+
+	/** Milliseconds left on a timer, by the server's clock. */
+	remainingMs(timer: TimerState, now = this.serverNow()): number {
+		return timer.endsAt === null ? Math.max(0, timer.remainingMs) : Math.max(0, timer.endsAt - now);
+	}
+
+	/** The server's clock now (ours plus the offset measured on the last connect). */
+	serverNow(): number {
+		return Date.now() + this.#clockOffset;
+	}
+
+	/** `serverNow()` that ticks four times a second while something reads it (timer displays). */
+	get now(): number {
+		this.#subscribeClock();
+		return this.serverNow();
+	}
+
+	/**
+	 * Every device shows the same time left, so we measure the server's clock rather than trust
+	 * the tablet's (cheap tablets are often minutes off). Half the round trip is the usual guess
+	 * for when the server read its clock.
+	 */
+	async #syncClock(): Promise<void> {
+		const sent = Date.now();
+		try {
+			const response = await fetch('/api/time', { cache: 'no-store' });
+			if (!response.ok) return;
+			const body = (await response.json()) as Partial<ServerTime>;
+			const received = Date.now();
+			if (!isNumber(body.now)) return;
+			this.#clockOffset = body.now + (received - sent) / 2 - received;
+		} catch {
+			// Keep the last offset (or none): a timer a little off is better than no timer.
+		}
+	}
+
+	/* --- connection ----------------------------------------------------------------------- */
 
 	get status(): ConnectionStatus {
 		this.#subscribeProvider();
@@ -218,18 +547,25 @@ export class RoundConnection {
 		return this.role === 'facilitator' && (this.#everSynced || this.#provider.synced);
 	}
 
+	/* --- facilitator: direct writes to meta ------------------------------------------------- */
+
 	/**
-	 * Moves the round to `step` (facilitators only; the server refuses others' writes anyway).
+	 * Writes one of the facilitator's own `meta` fields (the server refuses others' writes anyway).
 	 * Refused before the first sync: a write made before we have seen the server's state would be
-	 * concurrent with everything since, and could undo a co-facilitator's newer step.
+	 * concurrent with everything since, and could undo a co-facilitator's newer change.
 	 * After that, writes while offline are fine: they are causally after what we saw, and the
 	 * provider sends them on reconnect.
 	 */
-	setStep(step: Step): boolean {
+	setMeta<K extends FacilitatorMetaField>(field: K, value: NonNullable<MetaFields[K]>): boolean {
 		if (!this.canSteer || this.#destroyed) return false;
-		if (this.#meta.get('step') === step) return true;
-		this.#doc.transact(() => this.#meta.set('step', step));
+		if (this.#metaMap.get(field) === value) return true;
+		this.#doc.transact(() => this.#metaMap.set(field, value));
 		return true;
+	}
+
+	/** Moves the round to `step` (facilitators only). */
+	setStep(step: Step): boolean {
+		return this.setMeta('step', step);
 	}
 
 	/** One step forward (+1) or back (-1); stays put at the ends. */
@@ -240,6 +576,8 @@ export class RoundConnection {
 		return this.setStep(next);
 	}
 
+	/* --- intents ------------------------------------------------------------------------- */
+
 	/**
 	 * Puts this participant on the kleed now and after every reconnect (join is idempotent on the
 	 * server), so a tablet that slept or lost wifi reappears without anyone doing anything.
@@ -247,6 +585,155 @@ export class RoundConnection {
 	join(presence: Presence): Promise<IntentResult> {
 		this.#joinPresence = presence;
 		return this.sendIntent({ type: 'join', presence });
+	}
+
+	/** `by` is sent only by facilitators (for someone, or null: "zonder naam" / the facilitator). */
+	#by(by: string | null | undefined): { by?: string | null } {
+		return this.role === 'facilitator' ? { by: by ?? null } : {};
+	}
+
+	addHappy(icon: HappyIcon, text: string, by?: string | null): Promise<IntentResult> {
+		return this.sendIntent({ type: 'happy.add', id: newItemId(), icon, text, ...this.#by(by) });
+	}
+
+	removeHappy(id: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'happy.remove', id });
+	}
+
+	placeObject(icon: KleedIcon, by?: string | null): Promise<IntentResult> {
+		return this.sendIntent({ type: 'kleed.place', id: newItemId(), icon, ...this.#by(by) });
+	}
+
+	removeObject(id: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'kleed.remove', id });
+	}
+
+	postStory(text: string, by?: string | null): Promise<IntentResult> {
+		return this.sendIntent({ type: 'story.post', id: newItemId(), text, ...this.#by(by) });
+	}
+
+	/** The owner takes their story back; a facilitator removes any story. */
+	withdrawStory(id: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'story.withdraw', id });
+	}
+
+	retellStory(id: string, text: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'story.retell', id, text });
+	}
+
+	/**
+	 * The vote round as the doc has it now. Imperative code (event handlers, Yjs observers) reads
+	 * the map itself: a `$derived` read outside any effect is not tracked and may be stale.
+	 */
+	#voteRound(): number {
+		const round = this.#voteMap.get('round');
+		return isNumber(round) ? round : 0;
+	}
+
+	/** Opens the next vote round: among `candidates`, or among all stories. */
+	openVote(candidates?: string[]): Promise<IntentResult> {
+		const round = this.#voteRound() + 1;
+		return this.sendIntent(
+			candidates ? { type: 'vote.open', round, candidates } : { type: 'vote.open', round }
+		);
+	}
+
+	/**
+	 * Gives this participant's heart (or, on the shared tablet, the heart of participant `as`).
+	 * Shown at once, then confirmed by asking the server, which alone knows the ballots.
+	 */
+	async castVote(storyId: string, as?: string): Promise<IntentResult> {
+		if (as !== undefined) return this.sendIntent({ type: 'vote.cast', storyId, as });
+		this.#mine = { round: this.#voteRound(), storyId };
+		const result = await this.sendIntent({ type: 'vote.cast', storyId });
+		this.#refreshMine();
+		return result;
+	}
+
+	/** Takes the heart back. */
+	async clearVote(as?: string): Promise<IntentResult> {
+		if (as !== undefined) return this.sendIntent({ type: 'vote.clear', as });
+		this.#mine = { round: this.#voteRound(), storyId: null };
+		const result = await this.sendIntent({ type: 'vote.clear' });
+		this.#refreshMine();
+		return result;
+	}
+
+	/** Asks the server whose story `as` (on the shared tablet) or this participant has a heart on. */
+	async voteOf(as?: string): Promise<string | null> {
+		const result = await this.sendIntent(as ? { type: 'vote.mine', as } : { type: 'vote.mine' });
+		if (!result.ok || !isRecord(result.data)) return null;
+		const storyId = (result.data as Partial<MyVote>).storyId;
+		return isString(storyId) ? storyId : null;
+	}
+
+	#refreshMine(): void {
+		if (this.role !== 'participant' || this.#destroyed || this.#closed) return;
+		const asked = ++this.#mineAsked;
+		const round = this.#voteRound();
+		this.voteOf().then(
+			(storyId) => {
+				if (asked === this.#mineAsked) this.#mine = { round, storyId };
+			},
+			() => {}
+		);
+	}
+
+	revealVote(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'vote.reveal' });
+	}
+
+	/** For a room without tablets: the hands counted per story. */
+	voteByHand(totals: Record<string, number>): Promise<IntentResult> {
+		return this.sendIntent({ type: 'vote.byHand', totals });
+	}
+
+	resetVote(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'vote.reset' });
+	}
+
+	pickStory(storyId: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'choice.pick', storyId });
+	}
+
+	/** The owner's answer, or a facilitator recording it for them. */
+	answerConsent(answer: 'yes' | 'no'): Promise<IntentResult> {
+		return this.sendIntent({ type: 'consent.answer', answer });
+	}
+
+	setRecognize(on: boolean): Promise<IntentResult> {
+		return this.sendIntent({ type: 'recognize.set', on });
+	}
+
+	/** Empty text removes the note. */
+	setTakeaway(text: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'takeaway.set', text });
+	}
+
+	/** Empty text removes the kind word. */
+	setKindWord(text: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'kindword.set', text });
+	}
+
+	/** Someone without a device of their own; our id becomes theirs, so a resend adds no one. */
+	addPerson(name: string, presence: Presence): Promise<IntentResult> {
+		return this.sendIntent({ type: 'person.add', id: newItemId(), name, presence });
+	}
+
+	setTimer(step: Step, seconds: number): Promise<IntentResult> {
+		return this.sendIntent({ type: 'timer.set', step, seconds });
+	}
+
+	startTimer(step: Step): Promise<IntentResult> {
+		return this.sendIntent({ type: 'timer.start', step });
+	}
+
+	pauseTimer(step: Step): Promise<IntentResult> {
+		return this.sendIntent({ type: 'timer.pause', step });
+	}
+
+	endRound(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'round.end' });
 	}
 
 	/**
@@ -303,8 +790,39 @@ export class RoundConnection {
 		for (const pending of all) pending.reject(error);
 	}
 
+	#readVote(): VoteFields {
+		const status = this.#vote.get('status');
+		const round = this.#vote.get('round');
+		const candidates = this.#vote.get('candidates');
+		const voted = this.#vote.get('voted');
+		const totals = this.#vote.get('totals');
+		if (!VOTE_STATUSES.includes(status as VoteStatus)) return NO_VOTE;
+		return {
+			status: status as VoteStatus,
+			round: isNumber(round) ? round : 0,
+			candidates: Array.isArray(candidates) ? candidates.filter(isString) : [],
+			voted: isNumber(voted) ? voted : 0,
+			totals: isRecord(totals) ? (totals as Record<string, number>) : undefined,
+			byHand: this.#vote.get('byHand') === true
+		};
+	}
+
+	#readChoice(): ChoiceFields {
+		const storyId = this.#choice.get('storyId');
+		const consent = this.#choice.get('consent');
+		const declined = this.#choice.get('declined');
+		const answeredBy = this.#choice.get('answeredBy');
+		if (storyId === undefined && declined === undefined) return NO_CHOICE;
+		return {
+			storyId: isString(storyId) ? storyId : null,
+			consent: CONSENT_STATES.includes(consent as ConsentState) ? (consent as ConsentState) : null,
+			declined: Array.isArray(declined) ? declined.filter(isString) : [],
+			answeredBy: answeredBy === 'owner' || answeredBy === 'facilitator' ? answeredBy : undefined
+		};
+	}
+
 	#readParticipants(): RoundParticipant[] {
-		this.#subscribeParticipants();
+		const entries = this.#participants.entries();
 		this.#subscribeAwareness();
 		this.#subscribeProvider();
 		const awareness = this.#provider.awareness;
@@ -318,13 +836,15 @@ export class RoundConnection {
 		if (this.participantId && this.#provider.wsconnected) online.push(this.participantId);
 
 		const list: RoundParticipant[] = [];
-		for (const [id, entry] of this.#participants.entries()) {
-			if (typeof entry?.name !== 'string' || !PRESENCES.includes(entry.presence)) continue;
+		for (const [id, value] of entries) {
+			const entry = value as Partial<ParticipantEntry> | null;
+			if (!isString(entry?.name) || !PRESENCES.includes(entry.presence as Presence)) continue;
 			list.push({
 				id,
 				name: entry.name,
-				presence: entry.presence,
-				joinedAt: typeof entry.joinedAt === 'number' ? entry.joinedAt : 0,
+				presence: entry.presence as Presence,
+				joinedAt: isNumber(entry.joinedAt) ? entry.joinedAt : 0,
+				noDevice: entry.noDevice === true,
 				online: online.includes(id)
 			});
 		}
@@ -335,6 +855,16 @@ export class RoundConnection {
 				a.id.localeCompare(b.id)
 		);
 	}
+}
+
+function notes(reader: MapReader<unknown>): PersonNote[] {
+	const list: PersonNote[] = [];
+	for (const [by, value] of reader.entries()) {
+		if (isRecord(value) && isString(value.text) && value.text !== '' && isNumber(value.at)) {
+			list.push({ by, text: value.text, at: value.at });
+		}
+	}
+	return list.sort((a, b) => a.at - b.at || a.by.localeCompare(b.by));
 }
 
 function closedReason(code: number): ClosedReason {

@@ -2,7 +2,7 @@ import { m } from '$lib/paraglide/messages.js';
 import type { SessionInfo } from '$lib/protocol';
 import { getSession, isNotFound, isRejectedToken, type ApiFailure } from './api';
 import { fragmentParam, removeFragment } from './fragment';
-import { forgetSecret, loadSecret, saveSecret } from './storage';
+import { forgetSecret, loadSecret, saveSecret, type SecretRole } from './storage';
 
 /** What a page opened with a secret link shows: loading, a readable error, or the live round. */
 export type PageView<Live> =
@@ -18,8 +18,12 @@ export function failureView(failure: ApiFailure, rejected: string): PageView<nev
 	return { kind: 'error', message, canRetry: true };
 }
 
-type SecretRole = 'facilitator' | 'projector';
-const fragmentName: Record<SecretRole, string> = { facilitator: 'key', projector: 'token' };
+const fragmentName: Record<SecretRole, string> = {
+	facilitator: 'key',
+	projector: 'token',
+	observer: 'token',
+	tablet: 'token'
+};
 
 /**
  * Opens a page from a secret link (`#key=` or `#token=`): takes the secret from the fragment or

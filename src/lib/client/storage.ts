@@ -68,20 +68,33 @@ export function forgetParticipant(code: string): void {
 	remove('local', participantKey(code));
 }
 
-// Facilitator key and projector token: per tab only (sessionStorage), so a secret does not
-// linger on a shared community-centre laptop after the browser is closed.
-const facilitatorKey = (code: string) => `kleed:facilitator:${code}`;
-const projectorKey = (code: string) => `kleed:projector:${code}`;
+// Facilitator key and the read-only tokens (projector, observer, shared tablet): per tab only
+// (sessionStorage), so a secret does not linger on a shared community-centre laptop after the
+// browser is closed.
+export type SecretRole = 'facilitator' | 'projector' | 'observer' | 'tablet';
 
-export function loadSecret(role: 'facilitator' | 'projector', code: string): string | null {
-	const v = read('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
+const secretKey = (role: SecretRole, code: string) => `kleed:${role}:${code}`;
+
+export function loadSecret(role: SecretRole, code: string): string | null {
+	const v = read('session', secretKey(role, code));
 	return isString(v) ? v : null;
 }
 
-export function saveSecret(role: 'facilitator' | 'projector', code: string, secret: string): void {
-	write('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code), secret);
+export function saveSecret(role: SecretRole, code: string, secret: string): void {
+	write('session', secretKey(role, code), secret);
 }
 
-export function forgetSecret(role: 'facilitator' | 'projector', code: string): void {
-	remove('session', role === 'facilitator' ? facilitatorKey(code) : projectorKey(code));
+export function forgetSecret(role: SecretRole, code: string): void {
+	remove('session', secretKey(role, code));
+}
+
+// The timer chime, per device: the projector may chime while the facilitator's laptop stays quiet.
+const chimeKey = 'kleed:chime-muted';
+
+export function loadChimeMuted(): boolean {
+	return read('local', chimeKey) === true;
+}
+
+export function saveChimeMuted(muted: boolean): void {
+	write('local', chimeKey, muted);
 }

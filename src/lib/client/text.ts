@@ -31,3 +31,32 @@ export function codeGroups(code: string): [string, string] {
 export function formatCode(code: string): string {
 	return codeGroups(code).join(' ');
 }
+
+/** What the facilitator does and says now: shown to facilitators and observers only. */
+export const stepGuide: Record<Step, () => string> = {
+	opening: m.guide_opening,
+	choice: m.guide_choice,
+	deepening: m.guide_deepening,
+	broadening: m.guide_broadening,
+	closing: m.guide_closing
+};
+
+/** "3 harten" / "1 hart" */
+export function heartsText(count: number): string {
+	return count === 1 ? m.hearts_one() : m.hearts_many({ count });
+}
+
+/** A participant's name, or our words for a story without one. */
+export function ownerName(name: string | null): string {
+	return name ?? m.without_name();
+}
+
+/** "1:05", "12:00", "1:02:03": minutes and seconds, rounded up so 0:00 means the time is up. */
+export function formatDuration(ms: number): string {
+	const total = Math.ceil(Math.max(0, ms) / 1000);
+	const hours = Math.floor(total / 3600);
+	const minutes = Math.floor((total % 3600) / 60);
+	const seconds = total % 60;
+	const ss = String(seconds).padStart(2, '0');
+	return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
+}

@@ -27,7 +27,7 @@ class FakeRoom implements AudioRoom {
 		this.canPlaybackAudio = true;
 	}
 	on<E extends keyof AudioRoomEvents>(event: E, listener: AudioRoomEvents[E]) {
-		(this.#listeners[event] ??= []).push(listener);
+		((this.#listeners[event] ??= []) as AudioRoomEvents[E][]).push(listener);
 	}
 	fire<E extends keyof AudioRoomEvents>(event: E, ...args: Parameters<AudioRoomEvents[E]>) {
 		for (const fn of this.#listeners[event] ?? []) (fn as (...a: typeof args) => void)(...args);
