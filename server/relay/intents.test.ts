@@ -368,6 +368,24 @@ describe('later steps', () => {
 		expectError(run(facilitator, { type: 'takeaway.set', text: 'x' }), 'forbidden');
 	});
 
+	it('lets a facilitator record notes and "Ik herken dit" for someone without a device', () => {
+		const anna = person('Anna');
+		run(facilitator, { type: 'person.add', id: 'person-1', name: 'Fatma', presence: 'room' });
+		setStep('broadening');
+		expect(run(facilitator, { type: 'recognize.set', on: true, by: 'person-1' })).toEqual({
+			ok: true
+		});
+		expectError(run(facilitator, { type: 'recognize.set', on: true, by: anna.id }), 'forbidden');
+		expectError(run(facilitator, { type: 'recognize.set', on: true }), 'forbidden');
+		expectError(run(anna, { type: 'recognize.set', on: true, by: 'person-1' }), 'forbidden');
+		setStep('closing');
+		run(facilitator, { type: 'takeaway.set', text: 'Thee', by: 'person-1' });
+		run(facilitator, { type: 'kindword.set', text: 'Dapper', by: 'person-1' });
+		expect(map('recognize').get('person-1')).toBe(true);
+		expect(map('takeaways').get('person-1')).toMatchObject({ text: 'Thee' });
+		expect(map('kindWords').get('person-1')).toMatchObject({ text: 'Dapper' });
+	});
+
 	it('runs timers on server time', () => {
 		expectError(run(facilitator, { type: 'timer.start', step: 'opening' }), 'conflict');
 		run(facilitator, { type: 'timer.set', step: 'opening', seconds: 600 });

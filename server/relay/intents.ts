@@ -206,15 +206,35 @@ function removeItem<T extends { by: string | null }>(
 	return OK;
 }
 
-/** Sets or (on empty text) removes the sender's one note in a map. */
-function setNote(ctx: IntentContext, map: Y.Map<Note>, text: string, step: Step): IntentOutcome {
+/**
+ * Whose note or mark this is: a participant's own, or — recorded by a facilitator — that of
+ * someone without a device of their own.
+ */
+function noteOwner(ctx: IntentContext, by: string | undefined): string | IntentOutcome {
 	const me = self(ctx);
-	if (!me) return forbidden('only a participant leaves a note');
+	if (me) return by === undefined || by === me ? me : forbidden('you can only speak for yourself');
+	if (!isFacilitator(ctx) || by === undefined) return forbidden('only a participant leaves this');
+	const person = maps(ctx.doc).participants.get(by);
+	if (!person) return notFound('no such person in this round');
+	if (!person.noDevice) return forbidden('this person has a device of their own');
+	return by;
+}
+
+/** Sets or (on empty text) removes one person's note in a map. */
+function setNote(
+	ctx: IntentContext,
+	map: Y.Map<Note>,
+	text: string,
+	by: string | undefined,
+	step: Step
+): IntentOutcome {
+	const owner = noteOwner(ctx, by);
+	if (typeof owner !== 'string') return owner;
 	const wrongStep = participantStep(ctx, step);
 	if (wrongStep) return wrongStep;
 	server(ctx, () => {
-		if (text === '') map.delete(me);
-		else if (map.get(me)?.text !== text) map.set(me, { text, at: ctx.now() });
+		if (text === '') map.delete(owner);
+		else if (map.get(owner)?.text !== text) map.set(owner, { text, at: ctx.now() });
 	});
 	return OK;
 }
@@ -495,23 +515,23 @@ const handlers: Handlers = {
 	},
 
 	'recognize.set'(ctx, intent) {
-		const me = self(ctx);
-		if (!me) return forbidden('only a participant recognizes');
+		const owner = noteOwner(ctx, intent.by);
+		if (typeof owner !== 'string') return owner;
 		const wrongStep = participantStep(ctx, 'broadening');
 		if (wrongStep) return wrongStep;
 		const { recognize } = maps(ctx.doc);
-		if (recognize.has(me) !== intent.on) {
-			server(ctx, () => (intent.on ? recognize.set(me, true) : recognize.delete(me)));
+		if (recognize.has(owner) !== intent.on) {
+			server(ctx, () => (intent.on ? recognize.set(owner, true) : recognize.delete(owner)));
 		}
 		return OK;
 	},
 
 	'takeaway.set'(ctx, intent) {
-		return setNote(ctx, maps(ctx.doc).takeaways, intent.text, 'closing');
+		return setNote(ctx, maps(ctx.doc).takeaways, intent.text, intent.by, 'closing');
 	},
 
 	'kindword.set'(ctx, intent) {
-		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, 'closing');
+		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, intent.by, 'closing');
 	},
 
 	'hand.raise'(ctx) {

@@ -342,9 +342,10 @@ export type Intent =
 	| { type: 'choice.pick'; storyId: string }
 	| { type: 'consent.answer'; answer: 'yes' | 'no' }
 	// Verbreding, Afsluiting
-	| { type: 'recognize.set'; on: boolean }
-	| { type: 'takeaway.set'; text: string }
-	| { type: 'kindword.set'; text: string }
+	/** `by`: a facilitator records it for someone without a device of their own. */
+	| { type: 'recognize.set'; on: boolean; by?: string }
+	| { type: 'takeaway.set'; text: string; by?: string }
+	| { type: 'kindword.set'; text: string; by?: string }
 	// The hand queue (any step)
 	| { type: 'hand.raise' }
 	/** A participant lowers their own hand; a facilitator may name whose (`who`). */

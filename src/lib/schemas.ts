@@ -95,14 +95,16 @@ export const intent = z.discriminatedUnion('type', [
 	z.strictObject({ type: z.literal('vote.reset') }),
 	z.strictObject({ type: z.literal('choice.pick'), storyId: id }),
 	z.strictObject({ type: z.literal('consent.answer'), answer: z.enum(['yes', 'no']) }),
-	z.strictObject({ type: z.literal('recognize.set'), on: z.boolean() }),
+	z.strictObject({ type: z.literal('recognize.set'), on: z.boolean(), by: id.optional() }),
 	z.strictObject({
 		type: z.literal('takeaway.set'),
-		text: text(TEXT_MAX.note, { allowEmpty: true })
+		text: text(TEXT_MAX.note, { allowEmpty: true }),
+		by: id.optional()
 	}),
 	z.strictObject({
 		type: z.literal('kindword.set'),
-		text: text(TEXT_MAX.note, { allowEmpty: true })
+		text: text(TEXT_MAX.note, { allowEmpty: true }),
+		by: id.optional()
 	}),
 	z.strictObject({ type: z.literal('hand.raise') }),
 	z.strictObject({ type: z.literal('hand.lower'), who: id.optional() }),
