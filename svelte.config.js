@@ -8,7 +8,29 @@ const config = {
 		runes: true
 	},
 	kit: {
-		adapter: adapter({ out: 'build', precompress: true })
+		adapter: adapter({ out: 'build', precompress: true }),
+		// Nothing but Kleed itself: no fonts, scripts or pixels from anywhere else. SvelteKit adds
+		// nonces for its own inline scripts. hooks.server.ts adds the LiveKit server to connect-src
+		// when audio is configured. Inline style attributes (Svelte's `style:`) need 'unsafe-inline'
+		// for styles only.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'media-src': ['self', 'blob:'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -1,17 +1,34 @@
 import type { Handle } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 
 const SECURITY_HEADERS: Record<string, string> = {
-	// The facilitator page must not be framed by another site (clickjacking on the step buttons).
+	// The facilitator page must not be framed by another site (clickjacking on the step buttons);
+	// CSP frame-ancestors says the same to newer browsers.
 	'X-Frame-Options': 'DENY',
 	'X-Content-Type-Options': 'nosniff',
-	// Secrets live in the URL fragment, which browsers never send as Referer; belt and braces.
-	'Referrer-Policy': 'same-origin'
+	// Secrets live in the URL fragment, which browsers never send as Referer; and we send no
+	// Referer at all, so not even a round code leaves with a link someone follows.
+	'Referrer-Policy': 'no-referrer',
+	// Only this site may ask for the microphone (audio for people at home); nothing else.
+	'Permissions-Policy': 'microphone=(self), camera=(), geolocation=(), payment=(), usb=()',
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Resource-Policy': 'same-origin'
 };
+
+/** The LiveKit server's origin, when audio is configured: the one other place pages may connect. */
+function liveKitOrigin(): string | null {
+	try {
+		return env.LIVEKIT_URL ? new URL(env.LIVEKIT_URL).origin : null;
+	} catch {
+		return null;
+	}
+}
 
 /**
  * Runs every page request inside paraglide's locale context and writes the chosen locale into
- * `<html lang>`, so screen readers pronounce the page in the right language.
+ * `<html lang>`, so screen readers pronounce the page in the right language; sets the security
+ * headers (the CSP itself comes from `kit.csp` in svelte.config.js).
  */
 export const handle: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, async ({ request, locale }) => {
@@ -19,13 +36,20 @@ export const handle: Handle = ({ event, resolve }) =>
 		const response = await resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
-		for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-			// Some responses (e.g. fetched ones passed through) have immutable headers: skip those.
-			try {
+		try {
+			for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 				response.headers.set(name, value);
-			} catch {
-				break;
 			}
+			const liveKit = liveKitOrigin();
+			const csp = response.headers.get('content-security-policy');
+			if (liveKit && csp) {
+				response.headers.set(
+					'content-security-policy',
+					csp.replace(/connect-src ([^;]*)/, `connect-src $1 ${liveKit}`)
+				);
+			}
+		} catch {
+			// Some responses (e.g. fetched ones passed through) have immutable headers.
 		}
 		return response;
 	});

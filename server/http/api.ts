@@ -245,6 +245,8 @@ function send(res: ServerResponse, status: number, body: unknown, headers = {}):
 	res.writeHead(status, {
 		'Content-Type': 'application/json; charset=utf-8',
 		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+		'Referrer-Policy': 'no-referrer',
 		...headers
 	});
 	res.end(JSON.stringify(body));

@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
+	foreignRequests,
+	requestCount,
 	LAPTOP,
 	OBSERVED,
 	PROJECTOR,
@@ -284,4 +286,8 @@ test('a whole luisterronde: facilitator, three tablets, projector, shared tablet
 	// When the trainer leaves, the line goes away.
 	await trainer.context().close();
 	for (const page of everyone) await expect(page.getByText(OBSERVED)).toHaveCount(0);
+
+	// Privacy: in the whole round, not one request went anywhere but Kleed itself.
+	expect(requestCount()).toBeGreaterThan(50);
+	expect(foreignRequests()).toEqual([]);
 });

@@ -43,6 +43,23 @@ export interface CreatedRound {
 	links: RoundLinks;
 }
 
+/** Every URL any page of this test process asked for (requests and websockets). */
+const requested = new Set<string>();
+
+/** What was requested from anywhere but the app's own origin (privacy: must stay empty). */
+export function foreignRequests(): string[] {
+	const own = new URL(test.info().project.use.baseURL!);
+	return [...requested].filter((url) => {
+		if (url.startsWith('data:') || url.startsWith('blob:')) return false;
+		const u = new URL(url);
+		return u.host !== own.host;
+	});
+}
+
+export function requestCount(): number {
+	return requested.size;
+}
+
 /** Each device is its own browser context: its own storage, like a separate tablet. */
 export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
 	// Contexts made by hand do not get the config's baseURL.
@@ -50,7 +67,10 @@ export async function newPage(browser: Browser, options: BrowserContextOptions):
 		...options,
 		baseURL: test.info().project.use.baseURL
 	});
-	return context.newPage();
+	context.on('request', (request) => requested.add(request.url()));
+	const page = await context.newPage();
+	page.on('websocket', (ws) => requested.add(ws.url()));
+	return page;
 }
 
 /** Path and fragment of a link: the server may hand out another host name than the test uses. */
