@@ -1,9 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, devices, type ReporterDescription } from '@playwright/test';
 
-const port = Number(process.env.E2E_PORT ?? 4317);
+// A free port chosen by the OS (E2E_PORT to pin one), so parallel runs on one machine do not
+// collide. Set in the environment: workers load this file again and must agree on it.
+process.env.E2E_PORT ??= execFileSync(process.execPath, [
+	'-e',
+	"const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+])
+	.toString()
+	.trim();
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 
 // Every run starts from an empty database, so tests never see rounds from an earlier run.
