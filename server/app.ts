@@ -38,7 +38,12 @@ export interface KleedOptions {
 }
 
 /** What intents need besides the doc: SQLite, and the relay for closing connections. */
-export function intentServices(db: Db, rounds: RoundStore, relay: () => Relay): IntentServices {
+export function intentServices(
+	db: Db,
+	rounds: RoundStore,
+	relay: () => Relay,
+	onErased: (code: string) => void = () => {}
+): IntentServices {
 	return {
 		ballots: new SqliteBallotBox(db),
 		addPerson: (code, id, name, presence) =>
@@ -51,7 +56,10 @@ export function intentServices(db: Db, rounds: RoundStore, relay: () => Relay): 
 		},
 		setNewcomer: (code, id, on) => rounds.setNewcomer(code, id, on),
 		setPresence: (code, id, presence) => rounds.setPresence(code, id, presence),
-		erase: (code) => eraseRound(code, rounds, relay())
+		erase: (code) => {
+			eraseRound(code, rounds, relay());
+			onErased(code);
+		}
 	};
 }
 
@@ -68,13 +76,18 @@ export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
 export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
 	const rounds = new RoundStore(db);
+	const guard = new GuessGuard();
 	const relay: Relay = new Relay({
 		persistence: persistence ?? new SqliteDocStore(db),
 		log,
-		services: intentServices(db, rounds, () => relay),
+		services: intentServices(
+			db,
+			rounds,
+			() => relay,
+			(code) => guard.erased(code)
+		),
 		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
 	});
-	const guard = new GuessGuard();
 	const api = createApi({
 		rounds,
 		config,
@@ -93,6 +106,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 				continue;
 			}
 			eraseRound(code, rounds, relay);
+			guard.erased(code);
 			log.info('an idle round was erased');
 		}
 	};

@@ -85,7 +85,7 @@ export function createApi(deps: ApiDeps): Middleware {
 		const normal = normalizeCode(code ?? '');
 		const round = normal ? rounds.get(normal) : null;
 		if (!round) {
-			deps.guard.failed(address);
+			deps.guard.failed(address, normal);
 			throw notFound('There is no round with this code.');
 		}
 		return round;

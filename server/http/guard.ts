@@ -8,6 +8,8 @@ import { RateLimiter } from '../relay/RateLimiter.ts';
  */
 export class GuessGuard {
 	readonly #buckets = new Map<string, RateLimiter>();
+	/** Codes of rounds erased lately: devices of that round keep knocking; that is no guessing. */
+	readonly #erased = new Set<string>();
 	readonly #burst: number;
 	readonly #perSecond: number;
 
@@ -26,8 +28,18 @@ export class GuessGuard {
 		return false;
 	}
 
-	/** Records a lookup of a code that does not exist. */
-	failed(address: string): void {
+	/** Remembers an erased round's code (bounded), so its own devices are not taken for guessers. */
+	erased(code: string): void {
+		if (this.#erased.size >= 10_000) this.#erased.clear();
+		this.#erased.add(code);
+	}
+
+	/**
+	 * Records a lookup of a code that does not exist. A whole room of tablets behind one address
+	 * reconnecting to a round that was just erased must not lock that address out.
+	 */
+	failed(address: string, code?: string | null): void {
+		if (code && this.#erased.has(code)) return;
 		let bucket = this.#buckets.get(address);
 		if (!bucket) {
 			if (this.#buckets.size > 10_000) this.#buckets.clear(); // bounded memory under a flood

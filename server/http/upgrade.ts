@@ -50,7 +50,7 @@ export function createUpgradeHandler(deps: {
 		if (deps.guard.blocked(address)) return refuse(socket, 429, 'Too Many Requests');
 		const code = normalizeCode(safeDecode(match[1] ?? ''));
 		if (!code || !deps.rounds.get(code)) {
-			deps.guard.failed(address);
+			deps.guard.failed(address, code);
 			return refuse(socket, 404, 'Not Found');
 		}
 		const token = url.searchParams.get('token');

@@ -305,6 +305,31 @@ describe('outsiders and other rounds', () => {
 		);
 	});
 
+	it('does not take the devices of an erased round for guessers', async () => {
+		const d = tempDir();
+		const own = await startInProcess(d.path);
+		try {
+			const gone = await createRound(own.port);
+			const f = provider(own.port, gone.code, gone.facilitatorKey);
+			cleanups.push(f.destroy);
+			await synced(f.provider);
+			await intents(f.provider)({ type: 'round.erase' });
+			await until(() => own.kleed.rounds.get(gone.code) === null, 5000, 'erased');
+			// A room of tablets behind one address keeps knocking on the erased round.
+			for (let i = 0; i < 40; i++) {
+				expect(await upgradeStatus(`ws://127.0.0.1:${own.port}/sync/${gone.code}?token=x`)).toBe(
+					404
+				);
+			}
+			const live = await createRound(own.port);
+			const res = await fetch(`http://127.0.0.1:${own.port}/api/rounds/${live.code}`);
+			record('40 reconnects to an erased round, then a real code', '200', String(res.status));
+		} finally {
+			await own.stop();
+			d.remove();
+		}
+	});
+
 	it('rate-limits guessing round codes per address', async () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < 30; i++) {
