@@ -38,12 +38,15 @@ import {
 	type Story,
 	type TimerState,
 	type VoteFields,
-	type VoteStatus
+	type VoteStatus,
+	type WaitingEntry
 } from '$lib/protocol';
+import { audioPresence, type AudioPresence } from './audio/awareness';
+import { handQueue, placeIn, type QueuedHand } from './hands';
 import { newItemId } from './ids';
 
 /** Why the server ended the connection for good (close codes 4400–4499). */
-export type ClosedReason = 'version' | 'unauthorized' | 'notFound' | 'error';
+export type ClosedReason = 'version' | 'unauthorized' | 'notFound' | 'removed' | 'error';
 
 export type ConnectionStatus =
 	| { state: 'connecting' }
@@ -63,6 +66,8 @@ export interface RoundParticipant {
 	noDevice: boolean;
 	/** Has a live connection right now (from awareness, so it drops within seconds). */
 	online: boolean;
+	/** Ticked by a facilitator: first time in a round (only facilitators look at it). */
+	newcomer: boolean;
 }
 
 /** A doc item with the key it is stored under. */
@@ -180,6 +185,7 @@ export class RoundConnection {
 	readonly #takeaways: MapReader<unknown>;
 	readonly #kindWords: MapReader<unknown>;
 	readonly #timers: MapReader<unknown>;
+	readonly #waiting: MapReader<unknown>;
 
 	readonly #subscribeAwareness: () => void;
 	readonly #subscribeProvider: () => void;
@@ -237,6 +243,12 @@ export class RoundConnection {
 	);
 	readonly #takeawayList = $derived.by(() => notes(this.#takeaways));
 	readonly #kindWordList = $derived.by(() => notes(this.#kindWords));
+	readonly #waitingList = $derived.by(() =>
+		items<WaitingEntry>(
+			this.#waiting,
+			(v) => isString(v.name) && PRESENCES.includes(v.presence as Presence)
+		)
+	);
 
 	constructor(options: RoundConnectionOptions) {
 		this.code = options.code;
@@ -256,6 +268,7 @@ export class RoundConnection {
 		this.#takeaways = mapReader(map('takeaways'));
 		this.#kindWords = mapReader(map('kindWords'));
 		this.#timers = mapReader(map('timers'));
+		this.#waiting = mapReader(map('waiting'));
 
 		const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
 		this.#provider = new WebsocketProvider(
@@ -419,6 +432,18 @@ export class RoundConnection {
 		return false;
 	}
 
+	/* --- the closed room (#5) -------------------------------------------------------------- */
+
+	/** New people wait at the door until a facilitator lets them in. */
+	get locked(): boolean {
+		return this.#meta.get('locked') === true;
+	}
+
+	/** People who asked to join while the round was locked, first come first. */
+	get waiting(): WithId<WaitingEntry>[] {
+		return this.#waitingList;
+	}
+
 	/* --- Opening -------------------------------------------------------------------------- */
 
 	get happy(): WithId<HappyEvent>[] {
@@ -522,6 +547,81 @@ export class RoundConnection {
 		} catch {
 			// Keep the last offset (or none): a timer a little off is better than no timer.
 		}
+	}
+
+	/* --- the hand queue and sound (#4) ----------------------------------------------------- */
+
+	// Declared after #doc, so field initialisation finds it.
+	readonly #hands = mapReader(this.#doc.getMap<unknown>(DOC_MAP.hands));
+	readonly #floor = mapReader(this.#doc.getMap<unknown>(DOC_MAP.floor));
+	readonly #handQueue = $derived.by(() => handQueue(this.#hands.entries()));
+	readonly #audio = $derived.by(() => this.#readAudio());
+
+	/** Raised hands, first up first (the order the server handed out). Works in every step. */
+	get hands(): QueuedHand[] {
+		return this.#handQueue;
+	}
+
+	/** This participant's place in the hand queue (1 = next), or null without a raised hand. */
+	get myPlace(): number | null {
+		return placeIn(this.#handQueue, this.participantId);
+	}
+
+	/** Who has the word now (a participant id), or null. */
+	get speaker(): string | null {
+		const speaker = this.#floor.get('speaker');
+		return isString(speaker) ? speaker : null;
+	}
+
+	/** The facilitator's own words on how to join by sound without Kleed's audio (a number). */
+	get audioHelp(): string {
+		return this.#metaText('audioHelp');
+	}
+
+	/** Everyone's sound, from awareness: by participant id, and the room device. Ours included. */
+	get audio(): AudioPresence {
+		return this.#audio;
+	}
+
+	raiseHand(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'hand.raise' });
+	}
+
+	/** Lowers our own hand; a facilitator names whose. */
+	lowerHand(who?: string): Promise<IntentResult> {
+		return this.sendIntent(who ? { type: 'hand.lower', who } : { type: 'hand.lower' });
+	}
+
+	/** Gives the word to `who`, or to the first in the queue (facilitators). */
+	giveWord(who?: string): Promise<IntentResult> {
+		return this.sendIntent(who ? { type: 'hand.give', who } : { type: 'hand.give' });
+	}
+
+	/** Lowers every hand and ends whoever had the word (facilitators). */
+	clearHands(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'hands.clear' });
+	}
+
+	/**
+	 * Sets one field of this device's own awareness state (e.g. `audio`), keeping the others.
+	 * The server overwrites `user` whatever we say, so that one is not ours to set.
+	 */
+	setLocalAwareness(field: string, value: unknown): void {
+		if (this.#destroyed || field === 'user') return;
+		const awareness = this.#provider.awareness;
+		// Skip unchanged values: every change is a frame to the server and to every device.
+		const current = (awareness.getLocalState() as Record<string, unknown> | null)?.[field];
+		if (JSON.stringify(current) === JSON.stringify(value)) return;
+		awareness.setLocalStateField(field, value);
+	}
+
+	#readAudio(): AudioPresence {
+		this.#subscribeAwareness();
+		const awareness = this.#provider.awareness;
+		return audioPresence(awareness.getStates(), {
+			clientId: awareness.clientID,
+			participantId: this.participantId
+		});
 	}
 
 	/* --- connection ----------------------------------------------------------------------- */
@@ -736,6 +836,39 @@ export class RoundConnection {
 		return this.sendIntent({ type: 'round.end' });
 	}
 
+	/** Locks the round (new people wait at the door) or opens it again. */
+	setLocked(locked: boolean): Promise<IntentResult> {
+		return this.sendIntent({ type: 'round.lock', locked });
+	}
+
+	/** Lets someone who waits at the door in. */
+	admit(who: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'door.admit', who });
+	}
+
+	/** Sends someone who waits at the door away; their token stops working. */
+	refuse(who: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'door.refuse', who });
+	}
+
+	/** Takes someone out of the round; their device is closed with 4410 and told kindly. */
+	removePerson(who: string): Promise<IntentResult> {
+		return this.sendIntent({ type: 'person.remove', who });
+	}
+
+	/** Ticks (or unticks) someone as new: only counted, for the annual report. */
+	setNewcomer(who: string, on: boolean): Promise<IntentResult> {
+		return this.sendIntent({ type: 'person.newcomer', who, on });
+	}
+
+	/**
+	 * Erases the round for everyone: the answer comes first, then the server closes every socket
+	 * of the round (ours too) with 4404. Read whatever should be kept before calling this.
+	 */
+	eraseRound(): Promise<IntentResult> {
+		return this.sendIntent({ type: 'round.erase' });
+	}
+
 	/**
 	 * Sends an intent and resolves with the server's answer. Sent at once when connected, else
 	 * queued; anything unanswered when a connection drops is sent again on the next one, so intents
@@ -845,7 +978,8 @@ export class RoundConnection {
 				presence: entry.presence as Presence,
 				joinedAt: isNumber(entry.joinedAt) ? entry.joinedAt : 0,
 				noDevice: entry.noDevice === true,
-				online: online.includes(id)
+				online: online.includes(id),
+				newcomer: entry.newcomer === true
 			});
 		}
 		return list.sort(
@@ -875,6 +1009,8 @@ function closedReason(code: number): ClosedReason {
 			return 'unauthorized';
 		case CloseCode.roundNotFound:
 			return 'notFound';
+		case CloseCode.removed:
+			return 'removed';
 		default:
 			return 'error';
 	}

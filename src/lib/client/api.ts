@@ -1,5 +1,7 @@
 import type {
 	ApiError,
+	AudioGrant,
+	AudioRequest,
 	CreateRoundRequest,
 	CreateRoundResponse,
 	JoinRequest,
@@ -83,4 +85,28 @@ export function isRejectedToken(failure: ApiFailure): boolean {
 
 export function isNotFound(failure: ApiFailure): boolean {
 	return failure.kind === 'http' && failure.status === 404;
+}
+
+/** Asks for this device's LiveKit grant (`{device: 'room'}`: this device is the room). */
+export function requestAudio(
+	code: string,
+	token: string,
+	body: AudioRequest
+): Promise<ApiResult<AudioGrant>> {
+	return request(`${roundPath(code)}/audio`, {
+		...json(body),
+		headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }
+	});
+}
+
+/** A facilitator mutes someone's microphone (through our server, never LiveKit directly). */
+export function muteAudio(
+	code: string,
+	token: string,
+	identity: string
+): Promise<ApiResult<{ muted: boolean }>> {
+	return request(`${roundPath(code)}/audio/mute`, {
+		...json({ identity }),
+		headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }
+	});
 }

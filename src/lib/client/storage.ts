@@ -12,6 +12,8 @@ export interface StoredParticipant {
 	token: string;
 	name: string;
 	presence: Presence;
+	/** Asked to join a locked round and not let in yet: poll the session, do not connect. */
+	waiting?: boolean;
 }
 
 type Area = 'local' | 'session';
@@ -57,7 +59,14 @@ export function loadParticipant(code: string): StoredParticipant | null {
 	const v = read('local', participantKey(code)) as Partial<StoredParticipant> | null;
 	if (!v || !isString(v.participantId) || !isString(v.token) || !isString(v.name)) return null;
 	const presence = PRESENCES.includes(v.presence as Presence) ? (v.presence as Presence) : 'room';
-	return { participantId: v.participantId, token: v.token, name: v.name, presence };
+	const me: StoredParticipant = {
+		participantId: v.participantId,
+		token: v.token,
+		name: v.name,
+		presence
+	};
+	if (v.waiting === true) me.waiting = true;
+	return me;
 }
 
 export function saveParticipant(code: string, participant: StoredParticipant): void {
@@ -68,10 +77,17 @@ export function forgetParticipant(code: string): void {
 	remove('local', participantKey(code));
 }
 
+/** Forgets every identity and secret this device keeps for a round (after it was erased). */
+export function forgetRound(code: string): void {
+	forgetParticipant(code);
+	for (const role of SECRET_ROLES) forgetSecret(role, code);
+}
+
 // Facilitator key and the read-only tokens (projector, observer, shared tablet): per tab only
 // (sessionStorage), so a secret does not linger on a shared community-centre laptop after the
 // browser is closed.
-export type SecretRole = 'facilitator' | 'projector' | 'observer' | 'tablet';
+const SECRET_ROLES = ['facilitator', 'projector', 'observer', 'tablet'] as const;
+export type SecretRole = (typeof SECRET_ROLES)[number];
 
 const secretKey = (role: SecretRole, code: string) => `kleed:${role}:${code}`;
 
