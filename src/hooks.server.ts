@@ -16,10 +16,17 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'Cross-Origin-Resource-Policy': 'same-origin'
 };
 
-/** The LiveKit server's origin, when audio is configured: the one other place pages may connect. */
+/**
+ * The LiveKit server, when audio is configured: the one other place pages may connect to — its
+ * websocket, and its https origin (livekit-client checks the server over https when a connect fails).
+ */
 function liveKitOrigin(): string | null {
 	try {
-		return env.LIVEKIT_URL ? new URL(env.LIVEKIT_URL).origin : null;
+		if (!env.LIVEKIT_URL) return null;
+		const url = new URL(env.LIVEKIT_URL);
+		const web = new URL(url);
+		web.protocol = url.protocol === 'ws:' ? 'http:' : 'https:';
+		return `${url.origin} ${web.origin}`;
 	} catch {
 		return null;
 	}
