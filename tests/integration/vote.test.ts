@@ -2,58 +2,25 @@
  * Secret votes through the real server: nobody can learn a vote before the reveal, neither from
  * the doc nor from awareness; ballots survive a SIGKILL; the roles of the extra links.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_MAP, type VoteFields } from '../../src/lib/protocol.ts';
-import { intents } from '../helpers/intents.ts';
-import {
-	createRound,
-	joinRound,
-	provider,
-	startChild,
-	synced,
-	tempDir,
-	until,
-	upgradeStatus,
-	type ChildServer
-} from '../helpers/server.ts';
+import { childServerSuite } from '../helpers/childSuite.ts';
+import { createRound, joinRound, until, upgradeStatus } from '../helpers/server.ts';
 
-let dir: ReturnType<typeof tempDir>;
-let server: ChildServer;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-	dir = tempDir();
-	server = await startChild(dir.path);
-});
-
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-afterAll(async () => {
-	server.process.kill('SIGKILL');
-	await server.exited;
-	dir.remove();
-});
-
-async function device(port: number, code: string, token: string) {
-	const d = provider(port, code, token);
-	cleanups.push(d.destroy);
-	await synced(d.provider);
-	return { ...d, send: intents(d.provider) };
-}
+const suite = childServerSuite();
+const device = suite.device;
 
 const vote = (doc: Y.Doc) => doc.getMap(DOC_MAP.vote).toJSON() as VoteFields;
 
 it('keeps every vote secret until the reveal, and keeps ballots through a SIGKILL', async () => {
-	let port = server.port;
+	const port = suite.port;
 	const round = await createRound(port);
 	const people = await Promise.all(
 		['Anna', 'Bram', 'Cem'].map((name) => joinRound(port, round.code, name))
 	);
-	const f = await device(port, round.code, round.facilitatorKey);
-	const [anna, bram, cem] = await Promise.all(people.map((p) => device(port, round.code, p.token)));
+	const f = await device(round.code, round.facilitatorKey);
+	const [anna, bram, cem] = await Promise.all(people.map((p) => device(round.code, p.token)));
 	const everyone = [f, anna!, bram!, cem!];
 	for (const d of everyone) d.provider.awareness.setLocalState({ ui: { page: 'vote' } });
 	for (const d of [anna!, bram!, cem!]) {
@@ -104,10 +71,7 @@ it('keeps every vote secret until the reveal, and keeps ballots through a SIGKIL
 	});
 
 	// Crash in the middle of the vote.
-	server.process.kill('SIGKILL');
-	await server.exited;
-	server = await startChild(dir.path, port);
-	port = server.port;
+	await suite.crashAndRestart();
 	await until(() => f.provider.wsconnected, 10_000, 'facilitator back');
 	await until(() => anna!.provider.wsconnected, 10_000, 'Anna back');
 	expect((await f.send({ type: 'vote.reveal' })).ok).toBe(true);
@@ -120,7 +84,7 @@ it('keeps every vote secret until the reveal, and keeps ballots through a SIGKIL
 });
 
 it('opens the observer and shared-tablet links with their own read-only roles', async () => {
-	const port = server.port;
+	const port = suite.port;
 	const round = await createRound(port);
 	const token = (link: string) => new URL(link).hash.replace('#token=', '');
 	const observerToken = token(round.links.observer);
@@ -141,8 +105,8 @@ it('opens the observer and shared-tablet links with their own read-only roles', 
 		await upgradeStatus(`ws://127.0.0.1:${port}/sync/${other.code}?token=${observerToken}`)
 	).toBe(403);
 	// The observer is visible to everyone in awareness, as an observer.
-	const f = await device(port, round.code, round.facilitatorKey);
-	const o = await device(port, round.code, observerToken);
+	const f = await device(round.code, round.facilitatorKey);
+	const o = await device(round.code, observerToken);
 	o.provider.awareness.setLocalState({ ui: {} });
 	await until(
 		() =>

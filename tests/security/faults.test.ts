@@ -2,47 +2,15 @@
  * Faults: a SIGKILL with ten clients writing, a facilitator offline for a minute, a tablet that
  * sleeps or reloads, a facilitator who drops out.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_MAP, type RaisedHand, type VoteFields } from '../../src/lib/protocol.ts';
-import { intents } from '../helpers/intents.ts';
+import { childServerSuite } from '../helpers/childSuite.ts';
 import { rawClient, updateFrame } from '../helpers/rawClient.ts';
-import {
-	createRound,
-	joinRound,
-	provider,
-	startChild,
-	synced,
-	tempDir,
-	until,
-	type ChildServer
-} from '../helpers/server.ts';
+import { createRound, joinRound, until } from '../helpers/server.ts';
 
-let dir: ReturnType<typeof tempDir>;
-let server: ChildServer;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-	dir = tempDir();
-	server = await startChild(dir.path);
-});
-
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-afterAll(async () => {
-	server.process.kill('SIGKILL');
-	await server.exited;
-	dir.remove();
-});
-
-async function device(code: string, token: string) {
-	const d = provider(server.port, code, token);
-	cleanups.push(d.destroy);
-	await synced(d.provider);
-	return { ...d, send: intents(d.provider) };
-}
+const suite = childServerSuite();
+const device = suite.device;
 
 /** Every map of the schema, as JSON (a replica knows a root type only once it is asked for). */
 const snapshot = (doc: Y.Doc): Record<string, Record<string, unknown>> =>
@@ -52,7 +20,7 @@ it(
 	'keeps every change any client saw, secret votes included, after a SIGKILL with ten clients writing',
 	{ timeout: 90_000 },
 	async () => {
-		const port = server.port;
+		const port = suite.port;
 		const round = await createRound(port);
 		const f = await device(round.code, round.facilitatorKey);
 		const people = await Promise.all(
@@ -92,14 +60,12 @@ it(
 		await until(() => answered.size === 9 && edits > 50, 45_000, 'everyone writing');
 		// What one client saw just before the crash.
 		const seen = snapshot(tablets[0]!.doc);
-		server.process.kill('SIGKILL');
-		await server.exited;
+		await suite.crashAndRestart();
 		stop = true;
 		clearInterval(editor);
 		await Promise.allSettled(writers);
 		const lastAnswered = new Map(answered);
 
-		server = await startChild(dir.path, port);
 		const after = await device(round.code, round.projectorToken);
 		const stored = snapshot(after.doc);
 		expect(stored.stories).toEqual(seen.stories);
@@ -131,9 +97,9 @@ it(
 );
 
 it('brings a tablet that slept or reloaded back as the same person, with the same vote and hand', async () => {
-	const round = await createRound(server.port);
-	const anna = await joinRound(server.port, round.code, 'Anna');
-	const bram = await joinRound(server.port, round.code, 'Bram');
+	const round = await createRound(suite.port);
+	const anna = await joinRound(suite.port, round.code, 'Anna');
+	const bram = await joinRound(suite.port, round.code, 'Bram');
 	const f = await device(round.code, round.facilitatorKey);
 	const b = await device(round.code, bram.token);
 	f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
@@ -166,13 +132,13 @@ it('brings a tablet that slept or reloaded back as the same person, with the sam
 });
 
 it('never hands the facilitator role to anyone when the facilitator drops out', async () => {
-	const round = await createRound(server.port);
-	const anna = await joinRound(server.port, round.code, 'Anna');
+	const round = await createRound(suite.port);
+	const anna = await joinRound(suite.port, round.code, 'Anna');
 	const f = await device(round.code, round.facilitatorKey);
 	const a = await device(round.code, anna.token);
 	f.destroy();
 	await new Promise((r) => setTimeout(r, 300));
-	const raw = await rawClient(server.port, round.code, anna.token);
+	const raw = await rawClient(suite.port, round.code, anna.token);
 	raw.send(updateFrame((d) => d.getMap(DOC_MAP.meta).set('step', 'closing')));
 	raw.intent({ type: 'vote.open', round: 1 }, 1);
 	raw.intent({ type: 'round.end' }, 2);
@@ -191,8 +157,8 @@ it(
 	'merges the edits of a facilitator who was offline for a minute',
 	{ timeout: 120_000 },
 	async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f1 = await device(round.code, round.facilitatorKey);
 		const f2 = await device(round.code, round.facilitatorKey);
 		const a = await device(round.code, anna.token);
