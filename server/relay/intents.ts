@@ -171,6 +171,17 @@ function participantStep(ctx: IntentContext, step: Step): IntentOutcome | null {
 	return now === step ? null : conflict(`this is possible in the ${step} step (now: ${now})`);
 }
 
+/** The author of new content, if they may add it now: participants only in `step`. */
+function authorIn(
+	ctx: IntentContext,
+	by: string | null | undefined,
+	step: Step
+): { by: string | null } | IntentOutcome {
+	const who = author(ctx, by);
+	if (isOutcome(who)) return who;
+	return participantStep(ctx, step) ?? who;
+}
+
 /** Adds a keyed item (happy event, kleed object) idempotently, within a per-person limit. */
 function addItem<T extends { by: string | null }>(
 	ctx: IntentContext,
@@ -290,10 +301,8 @@ const handlers: Handlers = {
 	},
 
 	'happy.add'(ctx, intent) {
-		const who = author(ctx, intent.by);
+		const who = authorIn(ctx, intent.by, 'opening');
 		if (isOutcome(who)) return who;
-		const wrongStep = participantStep(ctx, 'opening');
-		if (wrongStep) return wrongStep;
 		const item: HappyEvent = { icon: intent.icon, text: intent.text, by: who.by, at: ctx.now() };
 		return addItem(ctx, maps(ctx.doc).happy, intent.id, item, PER_PERSON_MAX.happy);
 	},
@@ -303,10 +312,8 @@ const handlers: Handlers = {
 	},
 
 	'kleed.place'(ctx, intent) {
-		const who = author(ctx, intent.by);
+		const who = authorIn(ctx, intent.by, 'opening');
 		if (isOutcome(who)) return who;
-		const wrongStep = participantStep(ctx, 'opening');
-		if (wrongStep) return wrongStep;
 		const item: KleedObject = { icon: intent.icon, by: who.by, at: ctx.now() };
 		return addItem(ctx, maps(ctx.doc).kleed, intent.id, item, PER_PERSON_MAX.kleed);
 	},
@@ -316,10 +323,8 @@ const handlers: Handlers = {
 	},
 
 	'story.post'(ctx, intent) {
-		const who = author(ctx, intent.by);
+		const who = authorIn(ctx, intent.by, 'choice');
 		if (isOutcome(who)) return who;
-		const wrongStep = participantStep(ctx, 'choice');
-		if (wrongStep) return wrongStep;
 		const { stories } = maps(ctx.doc);
 		const existing = stories.get(intent.id);
 		if (existing) {
