@@ -43,11 +43,6 @@ export class Room {
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		// The server itself has no presence.
 		this.awareness.setLocalState(null);
-		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			// Loading replays what is already stored: nothing to write, nobody to tell.
-			if (origin === PERSISTENCE_ORIGIN) return;
-			relay.enqueue(this, update, origin);
-		});
 		this.awareness.on(
 			'update',
 			({ added, updated, removed }: AwarenessChanges, _origin: unknown) => {
@@ -88,6 +83,11 @@ export class Room {
 			if (updates.length > COMPACT_ON_LOAD_ABOVE) {
 				this.#persistence.replace(this.code, Y.encodeStateAsUpdate(this.doc));
 			}
+			// Only now: loading replays what is already stored (nothing to write, nobody to tell),
+			// and with a listener attached Yjs would encode every loaded change to emit it.
+			this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+				this.relay.enqueue(this, update, origin);
+			});
 		} catch (err) {
 			this.log.error({ room: this.code, err }, 'loading the round failed');
 			this.fail();

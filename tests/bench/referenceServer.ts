@@ -32,3 +32,4 @@ server.listen(0, '127.0.0.1', () => {
 });
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
+process.on('SIGTERM', () => process.exit(0));

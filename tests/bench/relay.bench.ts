@@ -3,6 +3,7 @@
  *
  *   npm run bench                      # 10, 100 and 300 rounds of 15 clients, 20 s each
  *   npm run bench -- --rounds 10 --seconds 5 --workers 2
+ *   npm run bench -- --rounds 100 --profile /tmp/prof   # CPU profiles of both servers (.cpuprofile)
  *
  * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
@@ -111,29 +112,42 @@ async function worker() {
 					(interval * i) / writers.length
 				);
 			}
-			// Participants: awareness every 5 s, an intent every 10 s.
-			let tickNo = 0;
-			timers.push(
-				setInterval(() => {
-					tickNo++;
-					for (const [i, p] of providers.entries()) {
-						if (i % CLIENTS_PER_ROUND === 0) continue;
-						if ((i + tickNo) % 5 === 0) p.awareness.setLocalState({ ui: { tick: tickNo } });
-						if ((i + tickNo) % 10 === 0 && p.ws?.readyState === 1) {
-							const e = encoding.createEncoder();
-							encoding.writeVarUint(e, MessageType.intent);
-							encoding.writeVarString(
-								e,
-								JSON.stringify({
-									id: tickNo,
-									intent: { type: tickNo % 20 ? 'hand.raise' : 'hand.lower' }
-								})
-							);
-							p.ws.send(encoding.toUint8Array(e));
-						}
-					}
-				}, 1000)
-			);
+			// Participants: awareness every 5 s, an intent every 10 s, each client on its own phase
+			// (as real tablets are), so the load generator does not send in bursts of its own making.
+			for (const [i, p] of providers.entries()) {
+				if (i % CLIENTS_PER_ROUND === 0) continue;
+				let tickNo = 0;
+				const awarenessPhase = Math.random() * 5000;
+				const intentPhase = Math.random() * 10_000;
+				timers.push(
+					setTimeout(() => {
+						timers.push(
+							setInterval(() => p.awareness.setLocalState({ ui: { tick: ++tickNo } }), 5000)
+						);
+					}, awarenessPhase)
+				);
+				timers.push(
+					setTimeout(() => {
+						let intentNo = 0;
+						timers.push(
+							setInterval(() => {
+								if (p.ws?.readyState !== 1) return;
+								intentNo++;
+								const e = encoding.createEncoder();
+								encoding.writeVarUint(e, MessageType.intent);
+								encoding.writeVarString(
+									e,
+									JSON.stringify({
+										id: intentNo,
+										intent: { type: intentNo % 2 ? 'hand.raise' : 'hand.lower' }
+									})
+								);
+								p.ws.send(encoding.toUint8Array(e));
+							}, 10_000)
+						);
+					}, intentPhase)
+				);
+			}
 			return;
 		}
 		if (message.type === 'stop') {
@@ -159,13 +173,15 @@ function arg(name: string, fallback: string): string {
 /** Starts a server process; resolves with its port once it prints it. */
 function startServer(
 	kind: Kind
-): Promise<{ child: ChildProcess; port: number; cleanup: () => void }> {
+): Promise<{ child: ChildProcess; port: number; cleanup: () => Promise<void> }> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'kleed-bench-'));
 	const script =
 		kind === 'kleed'
 			? join(here, '../integration/fixtures/server.ts')
 			: join(here, 'referenceServer.ts');
-	const child = spawn(process.execPath, ['--import', 'tsx', script], {
+	const profileDir = arg('profile', '');
+	const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+	const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
@@ -178,8 +194,12 @@ function startServer(
 				resolve({
 					child,
 					port: Number(m[1]),
-					cleanup: () => {
-						child.kill('SIGKILL');
+					cleanup: async () => {
+						// SIGTERM lets the server stop cleanly (and write its CPU profile with --profile).
+						child.kill('SIGTERM');
+						const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+						if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+						clearTimeout(killer);
 						rmSync(dataDir, { recursive: true, force: true });
 					}
 				});
@@ -307,7 +327,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
 		return result;
 	} finally {
-		server.cleanup();
+		await server.cleanup();
 	}
 }
 
