@@ -3,16 +3,19 @@
  * page and take part, measured in a real Chromium, and a check that LiveKit is not part of it
  * (it loads only when someone joins audio). A size, not a timing.
  *
- * Not yet enforced: on 2026-11-21 this measured 101.5 KB against the 100 KB target of #7, which
- * will bring it under and then turn the report into a failing check (PARTICIPANT_JS_BUDGET_KB).
+ * The first load is the join page plus the view of the step the round is in (its panel loads
+ * with the step, see participant/StepPanel.svelte); the service worker may fetch the rest of the
+ * app in the background afterwards, which is not counted here. CI fails when the total grows
+ * past PARTICIPANT_JS_BUDGET_KB.
  */
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { TABLET, createRound, local, newPage } from './helpers';
 
 export const PARTICIPANT_JS_BUDGET_KB = 100;
+const KLEED_HEADING = 'Het kleed';
 
-test("reports the gzipped JavaScript of a participant's first load; LiveKit is not in it", async ({
+test("a participant's first load stays within the JavaScript budget; LiveKit is not in it", async ({
 	browser
 }) => {
 	const setup = await newPage(browser, TABLET);
@@ -33,6 +36,8 @@ test("reports the gzipped JavaScript of a participant's first load; LiveKit is n
 	await tablet.getByText('In de zaal', { exact: true }).tap();
 	await tablet.getByRole('button', { name: 'Meedoen' }).tap();
 	await expect(tablet.getByText('Anna').first()).toBeVisible();
+	// The step's own panel is part of the first load.
+	await expect(tablet.getByRole('heading', { name: KLEED_HEADING })).toBeVisible();
 	await tablet.waitForLoadState('networkidle');
 	const total = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
 	const rows = [...scripts.entries()]
@@ -43,8 +48,9 @@ test("reports the gzipped JavaScript of a participant's first load; LiveKit is n
 	);
 	test.info().annotations.push({ type: 'participant-js-gzip-kb', description: total.toFixed(1) });
 	expect(livekit, 'livekit-client must load only when someone joins audio').toBe(false);
-	if (total > PARTICIPANT_JS_BUDGET_KB) {
-		console.log(`OVER BUDGET by ${(total - PARTICIPANT_JS_BUDGET_KB).toFixed(1)} KB (see #7)`);
-	}
 	expect(scripts.size).toBeGreaterThan(0);
+	expect(
+		total,
+		`participant JavaScript ${total.toFixed(1)} KB gzip is over the budget of ${PARTICIPANT_JS_BUDGET_KB} KB`
+	).toBeLessThanOrEqual(PARTICIPANT_JS_BUDGET_KB);
 });
