@@ -8,6 +8,7 @@
  * app in the background afterwards, which is not counted here. CI fails when the total grows
  * past PARTICIPANT_JS_BUDGET_KB.
  */
+import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { TABLET, createRound, local, newPage } from './helpers';
@@ -47,6 +48,13 @@ test("a participant's first load stays within the JavaScript budget; LiveKit is 
 		`participant JavaScript (gzip): ${total.toFixed(1)} KB in ${scripts.size} files (budget ${PARTICIPANT_JS_BUDGET_KB} KB)\n${rows.join('\n')}`
 	);
 	test.info().annotations.push({ type: 'participant-js-gzip-kb', description: total.toFixed(1) });
+	// For finding what takes the room: KLEED_BUDGET_FILES=path writes the list of files.
+	if (process.env.KLEED_BUDGET_FILES) {
+		writeFileSync(
+			process.env.KLEED_BUDGET_FILES,
+			[...scripts.keys()].map((u) => new URL(u).pathname).join('\n')
+		);
+	}
 	expect(livekit, 'livekit-client must load only when someone joins audio').toBe(false);
 	expect(scripts.size).toBeGreaterThan(0);
 	expect(
