@@ -188,7 +188,7 @@ test('a participant who loses the connection sees a calm message and catches up 
 
 	wifi = false;
 	for (const socket of sockets.splice(0)) await socket.close();
-	await expect(anna.getByText('De verbinding is even weg.', { exact: false })).toBeVisible();
+	await expect(anna.getByText('Geen verbinding.', { exact: false })).toBeVisible();
 	await expect(participantList(facilitator).filter({ hasText: 'Anna' })).toContainText('offline');
 
 	// Meanwhile the round moves on.
@@ -196,7 +196,7 @@ test('a participant who loses the connection sees a calm message and catches up 
 	await expectStep([facilitator], 'Verhaalkeuze');
 
 	wifi = true;
-	await expect(anna.getByText('De verbinding is er weer.')).toBeVisible({ timeout: 15_000 });
+	await expect(anna.getByText('Weer verbonden')).toBeVisible({ timeout: 15_000 });
 	await expectStep([anna], 'Verhaalkeuze');
 	await expect(participantList(facilitator).filter({ hasText: 'Anna' })).toContainText('online');
 	await expect(participantList(facilitator)).toHaveCount(1);
