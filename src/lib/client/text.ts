@@ -32,15 +32,6 @@ export function formatCode(code: string): string {
 	return codeGroups(code).join(' ');
 }
 
-/** What the facilitator does and says now: shown to facilitators and observers only. */
-export const stepGuide: Record<Step, () => string> = {
-	opening: m.guide_opening,
-	choice: m.guide_choice,
-	deepening: m.guide_deepening,
-	broadening: m.guide_broadening,
-	closing: m.guide_closing
-};
-
 /** "3 harten" / "1 hart" */
 export function heartsText(count: number): string {
 	return count === 1 ? m.hearts_one() : m.hearts_many({ count });
