@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { getTextDirection } from '$lib/paraglide/runtime';
 
 const SECURITY_HEADERS: Record<string, string> = {
 	// The facilitator page must not be framed by another site (clickjacking on the step buttons);
@@ -34,14 +35,18 @@ function liveKitOrigin(): string | null {
 
 /**
  * Runs every page request inside paraglide's locale context and writes the chosen locale into
- * `<html lang>`, so screen readers pronounce the page in the right language; sets the security
+ * `<html lang>` (screen readers pronounce the page in the right language) and its direction into
+ * `<html dir>` (Arabic reads right to left, from the first paint on); sets the security
  * headers (the CSP itself comes from `kit.csp` in svelte.config.js).
  */
 export const handle: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, async ({ request, locale }) => {
 		event.request = request;
 		const response = await resolve(event, {
-			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+			transformPageChunk: ({ html }) =>
+				html
+					.replace('%paraglide.lang%', locale)
+					.replace('%paraglide.dir%', getTextDirection(locale))
 		});
 		try {
 			for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
