@@ -15,6 +15,7 @@ export default ts.config(
 			'playwright-report/',
 			'reports/',
 			'src/lib/paraglide/',
+			'src/lib/paraglide-locales/',
 			'project.inlang/'
 		]
 	},

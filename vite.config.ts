@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { compile, paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { localeModulesOptions, paraglideOptions } from './scripts/paraglideOptions.js';
 import { kleedDevServer } from './server/vitePlugin.ts';
 
 /**
@@ -21,13 +22,48 @@ function browserLib0Logging(): Plugin {
 	};
 }
 
+/**
+ * Paraglide puts every language into every message, so each page would carry all four (about
+ * 18 KB gzip more for a participant). In the browser build each message instead looks its
+ * non-Dutch text up in `localeMessages`, which `hooks.client.ts` fills with the reader's own
+ * language before the page starts; the unused translations are then dropped from the bundle.
+ * The server keeps Paraglide's messages as they are. Fails the build if their shape changes.
+ */
+function lazyLocaleMessages(): Plugin {
+	const messages = fileURLToPath(new URL('./src/lib/paraglide/messages/', import.meta.url));
+	const registry = fileURLToPath(new URL('./src/lib/client/localeMessages.ts', import.meta.url));
+	// `if (locale === "en") return en_key(inputs)` for each other language, then
+	// `return nl_key(inputs)` for the base: becomes one lookup with the base as the fallback.
+	const branch = /^\s*if \(locale === "\w+"\) return \w+\(inputs\)\n/gm;
+	const last = /return ([a-z]+)_(\w+)\(inputs\)\n\}\);\s*$/;
+	return {
+		name: 'kleed:lazy-locale-messages',
+		async buildStart() {
+			await compile(localeModulesOptions);
+		},
+		transform(code, id) {
+			if (!id.startsWith(messages) || id.endsWith('_index.js')) return;
+			if (this.environment?.config.consumer !== 'client') return;
+			const base = last.exec(code);
+			if (!base || !code.includes('const locale =')) {
+				throw new Error(`lazyLocaleMessages: unexpected Paraglide output in ${id}`);
+			}
+			const [call, , key] = base;
+			const out = code
+				.replace(branch, '')
+				.replace(
+					call,
+					call.replace(/return (\w+)\(inputs\)/, `return (__loaded[locale]?.${key} ?? $1)(inputs)`)
+				);
+			return `import { localeMessages as __loaded } from ${JSON.stringify(registry)};\n${out}`;
+		}
+	};
+}
+
 export default defineConfig({
 	plugins: [
-		paraglideVitePlugin({
-			project: './project.inlang',
-			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
-		}),
+		paraglideVitePlugin(paraglideOptions),
+		lazyLocaleMessages(),
 		sveltekit(),
 		// `npm run dev`: the same relay and API as production, attached to Vite's server.
 		kleedDevServer(),
