@@ -203,7 +203,7 @@ async function readAloud(page: Page, scope: ReturnType<Page['locator']>): Promis
 	return (await spoken(page))[before]!;
 }
 
-test('read aloud: stories, the rules, the question of the day and the guide are spoken on the device, in the reader's language', async ({
+test('read aloud: stories, the rules, the question of the day and the guide are spoken on the device, in the reader’s language', async ({
 	browser
 }) => {
 	test.setTimeout(120_000);
