@@ -3,6 +3,7 @@
 export const paraglideOptions = {
 	project: './project.inlang',
 	outdir: './src/lib/paraglide',
+	/** @type {Array<'cookie' | 'preferredLanguage' | 'baseLocale'>} */
 	strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 };
 
@@ -13,5 +14,5 @@ export const paraglideOptions = {
 export const localeModulesOptions = {
 	...paraglideOptions,
 	outdir: './src/lib/paraglide-locales',
-	outputStructure: 'locale-modules'
+	outputStructure: /** @type {const} */ ('locale-modules')
 };

@@ -49,7 +49,7 @@ test('the facilitator ends and erases the round; only the counts stay, on that p
 	await expect(facilitator.getByRole('region', { name: 'Samenvatting' })).toBeVisible();
 
 	// "Are you sure?" says what happens, for whom, and that it cannot be undone.
-	await facilitator.getByRole('button', { name: 'Ronde beëindigen en wissen' }).click();
+	await facilitator.getByRole('button', { name: 'Ronde wissen' }).click();
 	const confirm = facilitator.getByRole('dialog', { name: 'Alles wissen?' });
 	await expect(confirm).toContainText('voor iedereen');
 	await expect(confirm).toContainText('Dit kun je niet ongedaan maken.');
