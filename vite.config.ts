@@ -69,6 +69,8 @@ export default defineConfig({
 		kleedDevServer(),
 		browserLib0Logging()
 	],
+	// KLEED_SOURCEMAP=1: source maps in the build, to see what takes room in the bundle.
+	build: { sourcemap: process.env.KLEED_SOURCEMAP === '1' },
 	test: {
 		include: [
 			'src/**/*.test.ts',
