@@ -226,4 +226,20 @@ test('the facilitator runs a whole round with the keyboard alone; focus stays vi
 	await expect(anna.getByRole('heading', { name: 'De ronde is klaar' })).toBeVisible();
 	expect((await focused(f)).name).toBe('Samenvatting');
 	await expectVisibleFocus(f, 'ending the round');
+
+	// "Alles wissen?": the safe answer has focus, Tab stays inside, Escape returns to the opener.
+	await activate(f, 'Ronde beëindigen en wissen');
+	const erase = f.getByRole('dialog', { name: 'Alles wissen?' });
+	await expect(erase).toBeVisible();
+	expect((await focused(f)).name).toBe('Nee, terug');
+	for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+		await f.keyboard.press(key);
+		const now = await focused(f);
+		expect(now.inDialog, `${key} left the dialog for ${now.tag} "${now.name}"`).toBe(true);
+		expect(now.ring).toBe(true);
+	}
+	await f.keyboard.press('Escape');
+	await expect(erase).toBeHidden();
+	expect((await focused(f)).name).toBe('Ronde beëindigen en wissen');
+	await expect(anna.getByRole('heading', { name: 'De ronde is klaar' })).toBeVisible();
 });
