@@ -194,3 +194,24 @@ test('high contrast: from the system or the "Meer contrast" button, kept per dev
 		'rgb(247, 241, 232)'
 	);
 });
+
+test('forced colours (Windows high contrast): state that colour alone showed keeps an outline', async ({
+	browser
+}) => {
+	const page = await newPage(browser, { ...LAPTOP, forcedColors: 'active' });
+	const round = await createRound(page, 'Systeemkleuren');
+	await page.goto(local(round.links.facilitator));
+	await expect(page.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+	const outline = (locator: ReturnType<Page['locator']>) =>
+		locator.evaluate((el) => getComputedStyle(el).outlineStyle);
+	const step = page
+		.getByRole('navigation', { name: 'Stappen van de ronde' })
+		.locator('[aria-current="step"]');
+	expect(await outline(step)).toBe('solid');
+	const toggle = page.getByRole('button', { name: 'Meer contrast' });
+	await toggle.press('Enter');
+	await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+	// Moved away, so the outline seen is the pressed state's, not the focus ring.
+	await page.keyboard.press('Tab');
+	expect(await outline(toggle)).toBe('solid');
+});
