@@ -34,7 +34,9 @@ test('screen readers hear step changes, new stories, the result, raised hands an
 	const screen = await open(browser, PROJECTOR, round.links.projector);
 	const all = [facilitator, anna, screen];
 
-	// A raised hand: the facilitator and the room's screen hear who.
+	// A raised hand: the facilitator and the room's screen hear who. (The screen must have the
+	// round first: what is already there when a page opens is not news.)
+	await expect(screen.getByText('Anna').first()).toBeVisible();
 	await anna.getByRole('button', { name: 'Hand opsteken' }).tap();
 	await expectAnnounced([facilitator, screen], 'Anna steekt een hand op.');
 
