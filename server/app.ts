@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { AudioService } from './audio.ts';
 import { SqliteBallotBox } from './ballots.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { openDatabase, type Db } from './db.ts';
 import { SqliteDocStore, type DocPersistence } from './docStore.ts';
 import { createApi, type Middleware } from './http/api.ts';
@@ -14,6 +15,8 @@ import { RoundStore } from './rounds.ts';
 
 export interface Kleed {
 	db: Db;
+	/** WAL checkpoints in their own thread (null for an in-memory database). */
+	checkpointer: Checkpointer | null;
 	rounds: RoundStore;
 	relay: Relay;
 	/** Connect-style middleware for /api/*; calls `next` for everything else. */
@@ -75,6 +78,8 @@ export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
  */
 export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
+	const checkpointer =
+		config.databaseFile === ':memory:' ? null : new Checkpointer(config.databaseFile, log);
 	const rounds = new RoundStore(db);
 	const guard = new GuessGuard();
 	const relay: Relay = new Relay({
@@ -116,6 +121,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 	let closed = false;
 	return {
 		db,
+		checkpointer,
 		rounds,
 		relay,
 		api,
@@ -126,6 +132,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 			clearInterval(sweeper);
 			relay.close();
 			upgrade.close();
+			void checkpointer?.stop();
 			db.pragma('wal_checkpoint(TRUNCATE)');
 			db.close();
 		}

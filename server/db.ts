@@ -72,6 +72,8 @@ export function openDatabase(file: string): Db {
 	db.pragma('secure_delete = ON');
 	db.pragma('foreign_keys = ON');
 	db.pragma('busy_timeout = 5000');
+	// Checkpoints run in a thread of their own (checkpointer.ts), not inside the relay's commits.
+	if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
 	migrate(db);
 	return db;
 }
