@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Vote -> projector latency in real Chromium (`npm run bench:browser`).
  *
