@@ -132,7 +132,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 			clearInterval(sweeper);
 			relay.close();
 			upgrade.close();
-			void checkpointer?.stop();
+			checkpointer?.stop();
 			db.pragma('wal_checkpoint(TRUNCATE)');
 			db.close();
 		}

@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { file, intervalMs } = workerData;
+const { file, intervalMs, stopped } = workerData;
+const stoppedFlag = new Int32Array(stopped);
 const db = new Database(file);
 db.pragma('busy_timeout = 5000');
 // This connection writes nothing; it must not checkpoint on its own either.
@@ -26,6 +27,10 @@ parentPort.on('message', (message) => {
 	if (message === 'stop') {
 		clearInterval(timer);
 		db.close();
+		// The main thread waits for this (Atomics.wait in checkpointer.ts): after Kleed's close()
+		// returns, no thread has the database open any more.
+		Atomics.store(stoppedFlag, 0, 1);
+		Atomics.notify(stoppedFlag, 0);
 		parentPort.close();
 	}
 });

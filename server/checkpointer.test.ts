@@ -48,3 +48,15 @@ describe('WAL checkpoints in their own thread', () => {
 		expect(kleed.checkpointer).toBeNull();
 	});
 });
+
+describe('stopping', () => {
+	it('after close() no thread holds the database: its folder can be removed at once', () => {
+		for (let i = 0; i < 5; i++) {
+			const here = tempDir();
+			const k = createKleed({ config: loadConfig({ DATA_DIR: here.path, PORT: '0' }), log });
+			k.rounds.create({ title: 'Ronde', language: 'nl' });
+			k.close();
+			expect(() => here.remove()).not.toThrow();
+		}
+	});
+});

@@ -21,12 +21,14 @@ export interface CheckpointResult {
  */
 export class Checkpointer {
 	readonly #worker: Worker;
+	/** Set to 1 by the worker once its connection is closed. */
+	readonly #stoppedFlag = new Int32Array(new SharedArrayBuffer(4));
 	#last: CheckpointResult | null = null;
 	#stopped = false;
 
 	constructor(file: string, log: Logger, intervalMs = 1000) {
 		this.#worker = new Worker(new URL('./checkpointWorker.js', import.meta.url), {
-			workerData: { file, intervalMs }
+			workerData: { file, intervalMs, stopped: this.#stoppedFlag.buffer }
 		});
 		this.#worker.on('message', (message: { type: string; message?: string } & CheckpointResult) => {
 			if (message.type === 'checkpoint') {
@@ -45,11 +47,14 @@ export class Checkpointer {
 		return this.#last;
 	}
 
-	stop(): Promise<void> {
-		if (this.#stopped) return Promise.resolve();
+	/**
+	 * Stops the thread and waits (blocking, at most `waitMs`) until its connection is closed, so
+	 * that the caller may close the database and remove its files right after.
+	 */
+	stop(waitMs = 5000): void {
+		if (this.#stopped) return;
 		this.#stopped = true;
-		const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
 		this.#worker.postMessage('stop');
-		return exited;
+		Atomics.wait(this.#stoppedFlag, 0, 0, waitMs);
 	}
 }
