@@ -9,6 +9,7 @@ import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docS
 import { intentServices } from '../app.ts';
 import { RoundStore, type Identity } from '../rounds.ts';
 import { Relay, type RelayLimits } from './Relay.ts';
+import { decodeAwarenessUpdate } from './frames.ts';
 
 const log = pino({ level: 'silent' });
 const facilitator: Identity = { role: 'facilitator' };
@@ -274,6 +275,7 @@ describe('awareness', () => {
 		const p = await reader(anna);
 		const f = await writer();
 		p.setAwareness({ user: { role: 'facilitator', name: 'Mallory' }, ui: { typing: true } });
+		await tick();
 		const state = f.awareness.getStates().get(p.doc.clientID);
 		expect(state).toEqual({
 			user: { role: 'participant', participantId: anna.participantId, name: 'Anna' },
@@ -319,6 +321,7 @@ describe('awareness', () => {
 		p.awareness.meta.set(p.doc.clientID, { clock: 0, lastUpdated: Date.now() });
 		p.echoAwareness();
 		p.sendAwareness([p.doc.clientID]);
+		await tick();
 		const f = await writer();
 		expect(f.awareness.getStates().get(p.doc.clientID)).toMatchObject({
 			user: { participantId: anna.participantId }
@@ -331,6 +334,7 @@ describe('awareness', () => {
 		first.setAwareness({ ui: {} });
 		const f = await writer();
 		first.socket.disconnect();
+		await tick();
 		expect(f.awareness.getStates().has(first.doc.clientID)).toBe(false);
 		// Same page, new socket: same client id, and the clock it used before.
 		const again = new MemoryYClient(relay, code, anna);
@@ -340,6 +344,7 @@ describe('awareness', () => {
 		again.awareness.meta.set(first.doc.clientID, { clock: 1, lastUpdated: Date.now() });
 		again.echoAwareness();
 		again.sendAwareness([first.doc.clientID]);
+		await tick();
 		expect(again.closed).toBeNull();
 		expect(f.awareness.getStates().get(first.doc.clientID)).toMatchObject({
 			user: { participantId: anna.participantId }
@@ -361,12 +366,37 @@ describe('awareness', () => {
 		expect(b.awareness.getStates().get(a.doc.clientID)).toMatchObject({ ui: { n: 1 } });
 	});
 
+	it("sends a turn's doc updates first, then its awareness changes as one frame", async () => {
+		const watcher = await reader(participant('Wim'));
+		const a = await reader(participant('Anna'));
+		const b = await reader(participant('Bram'));
+		const f = await writer();
+		await tick();
+		const kinds: number[] = [];
+		const awarenessFrames: Uint8Array[] = [];
+		watcher.socket.onFrame((frame) => {
+			const d = decoding.createDecoder(frame);
+			const kind = decoding.readVarUint(d);
+			kinds.push(kind);
+			if (kind === 1) awarenessFrames.push(decoding.readVarUint8Array(d));
+		});
+		// One loop turn: two people's presence changes, then the facilitator moves the round on.
+		a.setAwareness({ ui: { n: 1 } });
+		b.setAwareness({ ui: { n: 2 } });
+		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
+		await tick();
+		expect(kinds).toEqual([0, 1]);
+		const clients = awarenessFrames.map((u) => decodeAwarenessUpdate(u).map((e) => e.clientId));
+		expect(clients[0]!.sort()).toEqual([a.doc.clientID, b.doc.clientID].sort());
+	});
+
 	it("removes a connection's state when it closes, and tells the others", async () => {
 		const p = await reader(participant());
 		p.setAwareness({ ui: {} });
 		const f = await writer();
 		expect(f.awareness.getStates().has(p.doc.clientID)).toBe(true);
 		p.socket.disconnect();
+		await tick();
 		expect(f.awareness.getStates().has(p.doc.clientID)).toBe(false);
 	});
 });
@@ -427,6 +457,21 @@ describe('bad clients', () => {
 		expect(silent.socket.terminated).toBe(true);
 		expect(lively.socket.terminated).toBe(false);
 		expect(relay.room(code)!.connections.size).toBe(1);
+	});
+
+	it('spreads the pings over the heartbeat interval, each connection once per interval', async () => {
+		vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+		makeRelay(store, { heartbeatMs: 1000 });
+		const readers = [];
+		for (let i = 0; i < 20; i++) readers.push(await reader(participant(`P${i}`)));
+		vi.advanceTimersByTime(100);
+		const early = readers.filter((r) => r.socket.pings > 0).length;
+		// One slice of ten: a couple of the twenty, not all of them in one loop turn.
+		expect(early).toBeGreaterThan(0);
+		expect(early).toBeLessThan(readers.length);
+		for (const r of readers) r.socket.pong();
+		vi.advanceTimersByTime(900);
+		expect(readers.map((r) => r.socket.pings)).toEqual(readers.map(() => 1));
 	});
 });
 

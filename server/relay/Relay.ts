@@ -40,6 +40,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	heartbeatMs: 30_000
 };
 
+/**
+ * The heartbeat pings a tenth of the connections every tenth of `heartbeatMs`: each connection is
+ * still pinged once per `heartbeatMs`, but 4,500 pings (and their pongs) no longer land in one loop
+ * turn, which stalled every round for about a tenth of a second every 30 s.
+ */
+const HEARTBEAT_SLICES = 10;
+
 interface Pending {
 	room: Room;
 	update: Uint8Array;
@@ -52,6 +59,11 @@ interface Pending {
  * Durability: doc updates are not sent the moment they happen. They are collected for the rest
  * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a
  * client can never have seen an update that a crash (even SIGKILL) takes back.
+ *
+ * Order at the end of a turn: doc updates (what people do: hearts, hands, steps), then the
+ * answers waiting for them, then awareness (presence: soft state, renewed every few seconds).
+ * Sending awareness inline made every doc update wait behind the turn's presence fan-out,
+ * which is most of the frames a busy relay sends.
  */
 export class Relay {
 	readonly limits: RelayLimits;
@@ -61,8 +73,10 @@ export class Relay {
 	readonly #log: Logger;
 	#pending: Pending[] = [];
 	#afterFlush: (() => void)[] = [];
+	#awarenessRooms = new Set<Room>();
 	#flushScheduled = false;
 	readonly #heartbeat: ReturnType<typeof setInterval>;
+	#heartbeatSlice = 0;
 
 	constructor(options: {
 		persistence: DocPersistence;
@@ -74,7 +88,10 @@ export class Relay {
 		this.services = options.services;
 		this.#log = options.log;
 		this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-		this.#heartbeat = setInterval(() => this.#beat(), this.limits.heartbeatMs);
+		this.#heartbeat = setInterval(
+			() => this.#beat(),
+			this.limits.heartbeatMs / HEARTBEAT_SLICES
+		);
 		this.#heartbeat.unref?.();
 	}
 
@@ -146,6 +163,12 @@ export class Relay {
 		this.#schedule();
 	}
 
+	/** A room's awareness changed: its update goes out at the end of this turn. */
+	enqueueAwareness(room: Room): void {
+		this.#awarenessRooms.add(room);
+		this.#schedule();
+	}
+
 	/** Runs `fn` once everything already applied is durable (now, if nothing is pending). */
 	whenDurable(fn: () => void): void {
 		if (this.#pending.length === 0) return fn();
@@ -165,8 +188,10 @@ export class Relay {
 		this.#flushScheduled = false;
 		const batch = this.#pending;
 		const after = this.#afterFlush;
+		const awarenessRooms = this.#awarenessRooms;
 		this.#pending = [];
 		this.#afterFlush = [];
+		this.#awarenessRooms = new Set();
 		if (batch.length > 0) {
 			const failed = this.#persist(batch);
 			for (const { room, update, origin } of batch) {
@@ -176,6 +201,7 @@ export class Relay {
 			for (const room of failed) room.fail();
 		}
 		for (const fn of after) fn();
+		for (const room of awarenessRooms) room.flushAwareness();
 	}
 
 	/** Returns the rooms whose updates could not be written. */
@@ -203,8 +229,11 @@ export class Relay {
 	}
 
 	#beat(): void {
+		const slice = this.#heartbeatSlice;
+		this.#heartbeatSlice = (slice + 1) % HEARTBEAT_SLICES;
 		for (const room of this.#rooms.values()) {
 			for (const conn of [...room.connections]) {
+				if (conn.id % HEARTBEAT_SLICES !== slice) continue;
 				if (!conn.alive) {
 					conn.terminate();
 					continue;

@@ -33,6 +33,8 @@ export class Room {
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
 	/** awareness client id -> who may use it (participant id or role) for the life of the room. */
 	readonly #awarenessClaims = new Map<number, string>();
+	/** Awareness client ids changed in this loop turn, sent by `flushAwareness`. */
+	readonly #awarenessChanged = new Set<number>();
 	readonly #persistence: DocPersistence;
 
 	constructor(code: string, relay: Relay, persistence: DocPersistence, log: Logger) {
@@ -46,15 +48,29 @@ export class Room {
 		this.awareness.on(
 			'update',
 			({ added, updated, removed }: AwarenessChanges, _origin: unknown) => {
-				const changed = added.concat(updated, removed);
-				const frame = awarenessFrame(
-					awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
-				);
-				// Sent to everyone, the sender too: the stock provider drops a connection that hears
-				// nothing for 30 s, and awareness renewals are what it hears in a quiet round.
-				for (const conn of this.connections) conn.send(frame);
+				for (const ids of [added, updated, removed]) {
+					for (const id of ids) this.#awarenessChanged.add(id);
+				}
+				this.relay.enqueueAwareness(this);
 			}
 		);
+	}
+
+	/**
+	 * Sends the awareness changes of this loop turn as one update (the relay calls this after the
+	 * turn's doc updates have gone out). One encoding per turn instead of one per change, and a
+	 * client that changed twice in a turn is sent once, with its latest state.
+	 */
+	flushAwareness(): void {
+		if (this.#awarenessChanged.size === 0 || this.#state !== 'live') return;
+		const { meta } = this.awareness;
+		const changed = [...this.#awarenessChanged].filter((id) => meta.has(id));
+		this.#awarenessChanged.clear();
+		if (changed.length === 0) return;
+		const frame = awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+		// Sent to everyone, the sender too: the stock provider drops a connection that hears
+		// nothing for 30 s, and awareness renewals are what it hears in a quiet round.
+		for (const conn of this.connections) conn.send(frame);
 	}
 
 	get live(): boolean {

@@ -4,6 +4,8 @@
  *   npm run bench                      # 10, 100 and 300 rounds of 15 clients, 20 s each
  *   npm run bench -- --rounds 10 --seconds 5 --workers 2
  *   npm run bench -- --rounds 100 --profile /tmp/prof   # CPU profiles of both servers (.cpuprofile)
+ *   npm run bench -- --rounds 300 --only kleed          # one relay only, while iterating
+ *   npm run bench -- --rounds 300 --timeline /tmp/tl     # CSV of every delivery: stalls or spread?
  *
  * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
@@ -12,15 +14,16 @@
  * p50/p95/p99, writes and deliveries per second, and the server's CPU and peak RSS.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
+import type { ServerStats } from './serverStats.ts';
 
 const CLIENTS_PER_ROUND = 15;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -35,6 +38,8 @@ interface WorkerResult {
 	/** CPU seconds this load process used between go and stop. */
 	cpu: number;
 	latencies: number[];
+	/** Wall-clock time (ms since the epoch) each latency's update was sent, for `--timeline`. */
+	sentAt: number[];
 	writes: number;
 	deliveries: number;
 	errors: number;
@@ -48,7 +53,14 @@ type Kind = 'kleed' | 'reference';
 
 async function worker() {
 	let providers: WebsocketProvider[] = [];
-	const result: WorkerResult = { cpu: 0, latencies: [], writes: 0, deliveries: 0, errors: 0 };
+	const result: WorkerResult = {
+		cpu: 0,
+		latencies: [],
+		sentAt: [],
+		writes: 0,
+		deliveries: 0,
+		errors: 0
+	};
 	let cpuAtGo = process.cpuUsage();
 	const timers: ReturnType<typeof setInterval>[] = [];
 
@@ -65,6 +77,8 @@ async function worker() {
 					WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 					disableBc: true
 				});
+				// Kleed answers intents (type 11); the stock provider would print an error for each.
+				p.messageHandlers[MessageType.intentResult] = () => {};
 				providers.push(p);
 				return p;
 			};
@@ -78,6 +92,7 @@ async function worker() {
 						const sent = p.doc.getMap('bench').get('t') as number | undefined;
 						if (sent === undefined) return;
 						result.latencies.push(performance.now() - sent);
+						result.sentAt.push(performance.timeOrigin + sent);
 						result.deliveries++;
 					});
 				}
@@ -100,6 +115,7 @@ async function worker() {
 			const writers = (globalThis as { writers?: { doc: Y.Doc }[] }).writers!;
 			const interval = (globalThis as { interval?: number }).interval!;
 			result.latencies = [];
+			result.sentAt = [];
 			result.deliveries = 0;
 			cpuAtGo = process.cpuUsage();
 			for (const [i, w] of writers.entries()) {
@@ -179,7 +195,12 @@ function arg(name: string, fallback: string): string {
 /** Starts a server process; resolves with its port once it prints it. */
 function startServer(
 	kind: Kind
-): Promise<{ child: ChildProcess; port: number; cleanup: () => Promise<void> }> {
+): Promise<{
+	child: ChildProcess;
+	port: number;
+	statsFile: string;
+	cleanup: () => Promise<void>;
+}> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'kleed-bench-'));
 	const script =
 		kind === 'kleed'
@@ -187,8 +208,16 @@ function startServer(
 			: join(here, 'referenceServer.ts');
 	const profileDir = arg('profile', '');
 	const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-	const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+	const stats = join(here, 'serverStats.ts');
+	const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', stats, script], {
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			LOG_LEVEL: 'warn',
+			BENCH_STATS_FILE: join(dataDir, 'stats.json')
+		},
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
 	return new Promise((resolve, reject) => {
@@ -200,10 +229,11 @@ function startServer(
 				resolve({
 					child,
 					port: Number(m[1]),
+					statsFile: join(dataDir, 'stats.json'),
 					cleanup: async () => {
 						// SIGTERM lets the server stop cleanly (and write its CPU profile with --profile).
 						child.kill('SIGTERM');
-						const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+						const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 						if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
 						clearTimeout(killer);
 						rmSync(dataDir, { recursive: true, force: true });
@@ -264,7 +294,7 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export interface RunResult {
+export interface RunResult extends ServerStats {
 	kind: Kind;
 	rounds: number;
 	p50: number;
@@ -279,6 +309,33 @@ export interface RunResult {
 	errors: number;
 }
 
+/**
+ * `--timeline DIR`: one CSV per run (ms after go the update was sent, its latency), to see whether
+ * a tail is spread out or comes in stalls (and when).
+ */
+function writeTimeline(file: string, goAt: number, all: WorkerResult[]): void {
+	mkdirSync(dirname(file), { recursive: true });
+	const lines = ['sent_ms,latency_ms'];
+	for (const r of all) {
+		for (const [i, latency] of r.latencies.entries()) {
+			lines.push(`${(r.sentAt[i]! - goAt).toFixed(1)},${latency.toFixed(2)}`);
+		}
+	}
+	writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** The server's own event-loop delay and GC pauses (see serverStats.ts); NaN if it wrote none. */
+async function readStats(file: string): Promise<ServerStats> {
+	for (let i = 0; i < 50; i++) {
+		try {
+			return JSON.parse(readFileSync(file, 'utf8')) as ServerStats;
+		} catch {
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+	return { loopP50: NaN, loopP99: NaN, loopMax: NaN, gcCount: NaN, gcMaxMs: NaN, gcTotalMs: NaN };
+}
+
 async function run(kind: Kind, rounds: number, seconds: number, workers: number, interval: number) {
 	const server = await startServer(kind);
 	try {
@@ -286,6 +343,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		const children = Array.from({ length: workers }, () =>
 			fork(fileURLToPath(import.meta.url), ['--worker'], { execArgv: process.execArgv })
 		);
+		const exited = children.map((c) => new Promise((r) => c.once('exit', r)));
 		const ready = children.map(
 			(c) => new Promise<void>((resolve) => c.once('message', () => resolve()))
 		);
@@ -304,6 +362,8 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		const sampler = setInterval(() => {
 			peakRss = Math.max(peakRss, sample(server.child.pid!)?.rss ?? 0);
 		}, 250);
+		server.child.kill('SIGUSR2');
+		const goAt = Date.now();
 		for (const c of children) c.send({ type: 'go' });
 		await new Promise((r) => setTimeout(r, seconds * 1000));
 		const results = children.map(
@@ -315,11 +375,15 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 				)
 		);
 		for (const c of children) c.send({ type: 'stop' });
+		server.child.kill('SIGUSR2');
 		const all = await Promise.all(results);
+		const stats = await readStats(server.statsFile);
 		const wall = (performance.now() - t0) / 1000;
 		clearInterval(sampler);
 		const end = sample(server.child.pid!);
 		const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+		const timeline = arg('timeline', '');
+		if (timeline) writeTimeline(join(timeline, `${kind}-${rounds}.csv`), goAt, all);
 		const result: RunResult = {
 			kind,
 			rounds,
@@ -331,9 +395,10 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 			cpuPercent: start && end ? ((end.cpu - start.cpu) / wall) * 100 : NaN,
 			loadCpuPercent: Math.max(...all.map((r) => (r.cpu / seconds) * 100)),
 			peakRssMb: peakRss / 2 ** 20,
-			errors: all.reduce((s, r) => s + r.errors, 0)
+			errors: all.reduce((s, r) => s + r.errors, 0),
+			...stats
 		};
-		await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
+		await Promise.all(exited);
 		return result;
 	} finally {
 		await server.cleanup();
@@ -347,26 +412,29 @@ async function main() {
 	const seconds = Number(arg('seconds', '20'));
 	const workers = Number(arg('workers', '2'));
 	const interval = Number(arg('interval', '1000'));
+	// `--only kleed` while iterating on the relay; the comparison needs both.
+	const only = arg('only', '');
+	const kinds = (['kleed', 'reference'] as const).filter((k) => !only || k === only);
 	console.log(
 		`relay benchmark: rounds of ${CLIENTS_PER_ROUND} clients, 1 write per ${interval} ms per round, ${seconds} s per run, ${workers} load processes`
 	);
 	const rows: RunResult[] = [];
 	for (const rounds of roundCounts) {
-		for (const kind of ['kleed', 'reference'] as const) {
+		for (const kind of kinds) {
 			const r = await run(kind, rounds, seconds, workers, interval);
 			rows.push(r);
 			console.log(
-				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}% (busiest load process ${fmt(r.loadCpuPercent, 0)}%), RSS ${fmt(r.peakRssMb, 0)} MB${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
+				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}% (busiest load process ${fmt(r.loadCpuPercent, 0)}%), RSS ${fmt(r.peakRssMb, 0)} MB; server loop delay p99 ${fmt(r.loopP99)} ms, max ${fmt(r.loopMax)} ms; GC ${fmt(r.gcCount, 0)} pauses, max ${fmt(r.gcMaxMs)} ms${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
 			);
 		}
 	}
 	console.log(
-		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | busiest load process CPU % | peak RSS MB |'
+		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | busiest load process CPU % | peak RSS MB | server loop delay p99 / max ms | longest GC pause ms |'
 	);
-	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	for (const r of rows) {
 		console.log(
-			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.loadCpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} |`
+			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.loadCpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.loopP99)} / ${fmt(r.loopMax)} | ${fmt(r.gcMaxMs)} |`
 		);
 	}
 	console.log(
@@ -374,8 +442,9 @@ async function main() {
 	);
 	console.log('| --- | --- | --- | --- |');
 	for (const rounds of roundCounts) {
-		const k = rows.find((r) => r.rounds === rounds && r.kind === 'kleed')!;
-		const ref = rows.find((r) => r.rounds === rounds && r.kind === 'reference')!;
+		const k = rows.find((r) => r.rounds === rounds && r.kind === 'kleed');
+		const ref = rows.find((r) => r.rounds === rounds && r.kind === 'reference');
+		if (!k || !ref) continue;
 		console.log(
 			`| ${rounds} | ${fmt(k.p99 / ref.p99, 2)} | ${fmt(k.deliveriesPerSecond / ref.deliveriesPerSecond, 2)} | ${fmt(k.cpuPercent / ref.cpuPercent, 2)} |`
 		);
