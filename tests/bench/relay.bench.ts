@@ -345,7 +345,11 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		);
 		const exited = children.map((c) => new Promise((r) => c.once('exit', r)));
 		const ready = children.map(
-			(c) => new Promise<void>((resolve) => c.once('message', () => resolve()))
+			(c) =>
+				new Promise<void>((resolve, reject) => {
+					c.once('message', () => resolve());
+					c.once('exit', (code) => reject(new Error(`a load process exited (${code})`)));
+				})
 		);
 		children.forEach((c, w) =>
 			c.send({
