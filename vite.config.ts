@@ -67,8 +67,24 @@ export default defineConfig({
 		kleedDevServer(),
 		browserLib0Logging()
 	],
-	// KLEED_SOURCEMAP=1: source maps in the build, to see what takes room in the bundle.
-	build: { sourcemap: process.env.KLEED_SOURCEMAP === '1' },
+	build: {
+		// KLEED_SOURCEMAP=1: source maps in the build, to see what takes room in the bundle.
+		sourcemap: process.env.KLEED_SOURCEMAP === '1',
+		rollupOptions: {
+			output: {
+				codeSplitting: {
+					groups: [
+						{
+							// Svelte's runtime and SvelteKit's client in one chunk: every page loads both,
+							// and apart they cost a request and the imports between them (#7).
+							name: 'framework',
+							test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|devalue|clsx|esm-env)[\\/]/
+						}
+					]
+				}
+			}
+		}
+	},
 	test: {
 		include: [
 			'src/**/*.test.ts',
