@@ -288,8 +288,8 @@ export interface AwarenessAudio {
  * Frames on WS /sync/{code}?token=…&v=PROTOCOL_VERSION
  *
  * Every binary frame starts with a varUint message type. 0–3 are the standard y-websocket types,
- * so the stock `WebsocketProvider` works unchanged; 10 and 11 are Kleed's own, registered on the
- * client through `provider.messageHandlers`.
+ * so the stock `WebsocketProvider` works unchanged; 10 and 11 are Kleed's own, handled on the
+ * client through `SyncProvider.handle` (or the stock provider's `messageHandlers`).
  * ---------------------------------------------------------------------------------------------- */
 
 export const MessageType = {
@@ -458,8 +458,8 @@ export interface AwarenessState {
 }
 
 /* ------------------------------------------------------------------------------------------------
- * Close codes. 4400–4499 are permanent (the stock provider stops reconnecting, as it should);
- * 4500–4599 are transient (the provider reconnects with back-off). 1001 and 1009 are standard.
+ * Close codes. 4400–4499 are permanent (the providers stop reconnecting, as they should);
+ * 4500–4599 are transient (the providers reconnect with back-off). 1001 and 1009 are standard.
  * ---------------------------------------------------------------------------------------------- */
 
 export const CloseCode = {

@@ -6,20 +6,21 @@
  * The first load is the join page plus the view of the step the round is in (its panel loads
  * with the step, see participant/StepPanel.svelte); the service worker may fetch the rest of the
  * app in the background afterwards, which is not counted here. CI fails when the total grows
- * past PARTICIPANT_JS_BUDGET_KB.
+ * past PARTICIPANT_JS_BUDGET_KB, and in any case past PARTICIPANT_JS_TARGET_KB.
  */
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { TABLET, createRound, local, newPage } from './helpers';
 
-/** The target of #7. Not met since #6 (four languages, read-aloud, focus and contrast code). */
+/** The target of #7: the first load must never need more than this. */
 export const PARTICIPANT_JS_TARGET_KB = 100;
 /**
- * What CI enforces until the target is met: the size measured on 2026-11-22 (103.2 KB), rounded
- * up, so the first load cannot quietly grow further. Lower it as the page gets smaller.
+ * What CI enforces: the size measured on 2026-11-22 (99.3 KB) with half a kilobyte of headroom,
+ * so the first load cannot quietly grow back towards the target. Never above the target; lower
+ * it as the page gets smaller.
  */
-export const PARTICIPANT_JS_BUDGET_KB = 104;
+export const PARTICIPANT_JS_BUDGET_KB = 99.8;
 const KLEED_HEADING = 'Het kleed';
 
 test("a participant's first load stays within the JavaScript budget; LiveKit is not in it", async ({
@@ -37,7 +38,10 @@ test("a participant's first load stays within the JavaScript budget; LiveKit is 
 		if (!/\.m?js(\?|$)/.test(new URL(url).pathname)) return;
 		const body = await response.body().catch(() => null);
 		if (!body) return;
-		scripts.set(url, gzipSync(body).length);
+		// Without the source-map comment a KLEED_SOURCEMAP=1 build adds, so both builds measure the
+		// same code (production builds have no such comment).
+		const code = body.toString('utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '');
+		scripts.set(url, gzipSync(code).length);
 		if (body.includes('livekit-client') || body.includes('LivekitError')) livekit = true;
 	});
 	await tablet.goto(local(round.links.participant));
@@ -65,6 +69,14 @@ test("a participant's first load stays within the JavaScript budget; LiveKit is 
 	}
 	expect(livekit, 'livekit-client must load only when someone joins audio').toBe(false);
 	expect(scripts.size).toBeGreaterThan(0);
+	expect(
+		PARTICIPANT_JS_BUDGET_KB,
+		'the budget may be lowered, never raised above the target'
+	).toBeLessThanOrEqual(PARTICIPANT_JS_TARGET_KB);
+	expect(
+		total,
+		`participant JavaScript ${total.toFixed(1)} KB gzip is over the target of ${PARTICIPANT_JS_TARGET_KB} KB`
+	).toBeLessThanOrEqual(PARTICIPANT_JS_TARGET_KB);
 	expect(
 		total,
 		`participant JavaScript ${total.toFixed(1)} KB gzip is over the budget of ${PARTICIPANT_JS_BUDGET_KB} KB`

@@ -2,7 +2,6 @@ import { getContext, setContext } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
 	CONSENT_STATES,
@@ -44,6 +43,7 @@ import {
 import { audioPresence, type AudioPresence } from './audio/awareness';
 import { handQueue, placeIn, type QueuedHand } from './hands';
 import { newItemId } from './ids';
+import { SyncProvider } from './SyncProvider';
 
 /** Why the server ended the connection for good (close codes 4400–4499). */
 export type ClosedReason = 'version' | 'unauthorized' | 'notFound' | 'removed' | 'error';
@@ -157,7 +157,7 @@ const NO_VOTE: VoteFields = { status: 'idle', round: 0, candidates: [], voted: 0
 const NO_CHOICE: ChoiceFields = { storyId: null, consent: null, declined: [] };
 
 /**
- * The live connection to one round: owns the Y.Doc and the WebsocketProvider. Reactive getters
+ * The live connection to one round: owns the Y.Doc and its SyncProvider. Reactive getters
  * subscribe to Yjs, awareness and the provider only while something (a template, a `$derived`)
  * reads them, through `createSubscriber`; nothing from the doc is copied into `$state`.
  * Everything but `meta` changes through intents (small typed methods below).
@@ -172,7 +172,7 @@ export class RoundConnection {
 	readonly #doc = new Y.Doc();
 	readonly #metaMap: Y.Map<unknown>;
 	readonly #voteMap: Y.Map<unknown>;
-	readonly #provider: WebsocketProvider;
+	readonly #provider: SyncProvider;
 
 	readonly #meta: MapReader<unknown>;
 	readonly #participants: MapReader<unknown>;
@@ -271,21 +271,14 @@ export class RoundConnection {
 		this.#waiting = mapReader(map('waiting'));
 
 		const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-		this.#provider = new WebsocketProvider(
-			`${scheme}://${window.location.host}${SYNC_PATH}`,
-			options.code,
-			this.#doc,
-			{
-				connect: false,
-				params: { token: options.token, v: String(PROTOCOL_VERSION) },
-				// Must stay off: tabs of one browser would otherwise pass doc updates to each other
-				// over BroadcastChannel and go around the server's read-only rule.
-				disableBc: true
-			}
-		);
-		this.#provider.messageHandlers[MessageType.intentResult] = (_encoder, decoder) => {
+		this.#provider = new SyncProvider(this.#doc, {
+			url: `${scheme}://${window.location.host}${SYNC_PATH}`,
+			room: options.code,
+			params: { token: options.token, v: String(PROTOCOL_VERSION) }
+		});
+		this.#provider.handle(MessageType.intentResult, (decoder) => {
 			this.#onIntentResult(decoding.readVarString(decoder));
-		};
+		});
 		// Bookkeeping that must happen whether or not anything is on screen.
 		this.#provider.on('status', ({ status }) => {
 			if (status !== 'connected') return;
@@ -341,7 +334,6 @@ export class RoundConnection {
 		this.#rejectAll(new Error('connection destroyed'));
 		// destroy() disconnects first, which tells the server our awareness state is gone.
 		this.#provider.destroy();
-		this.#provider.awareness.destroy();
 		this.#doc.destroy();
 	}
 
@@ -896,12 +888,11 @@ export class RoundConnection {
 	}
 
 	#sendFrame(request: IntentRequest): void {
-		const ws = this.#provider.ws;
-		if (!this.#provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return;
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MessageType.intent);
 		encoding.writeVarString(encoder, JSON.stringify(request));
-		ws.send(encoding.toUint8Array(encoder));
+		// Not connected: the intent stays pending and goes out with the next connect.
+		this.#provider.send(encoding.toUint8Array(encoder));
 	}
 
 	#onIntentResult(text: string): void {

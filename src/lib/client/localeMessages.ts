@@ -7,9 +7,15 @@
  * src/lib/paraglide-locales, all its messages) before the page starts.
  * Dutch, the base language, is always in the bundle and is what a message falls back to.
  */
-import { baseLocale, type Locale } from '$lib/paraglide/runtime.js';
+import {
+	baseLocale,
+	experimentalStaticLocale,
+	getLocale,
+	type Locale
+} from '$lib/paraglide/runtime.js';
 
-type Messages = Record<string, (inputs: Record<string, unknown>) => string>;
+type Message = (inputs?: Record<string, unknown>) => string;
+type Messages = Record<string, Message>;
 
 /** Filled by loadLocaleMessages; read by the compiled messages in the browser. */
 export const localeMessages: Partial<Record<Locale, Messages>> = {};
@@ -29,3 +35,15 @@ export async function loadLocaleMessages(locale: Locale): Promise<void> {
 	if (!load) return;
 	localeMessages[locale] = await load();
 }
+
+/**
+ * What each compiled message is in the browser build (lazyLocaleMessages in vite.config.ts): the
+ * text in the reader's language when its module is loaded, else the Dutch one (`base`). The same
+ * choice Paraglide writes out in every message, once.
+ */
+export const localeMessage =
+	(key: string, base: Message) =>
+	(inputs: Record<string, unknown> = {}, options: { locale?: Locale } = {}): string =>
+		(localeMessages[experimentalStaticLocale ?? options.locale ?? getLocale()]?.[key] ?? base)(
+			inputs
+		);

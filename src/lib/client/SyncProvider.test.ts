@@ -1,0 +1,314 @@
+/**
+ * The browser's sync provider against the real relay (a child process, so it can be killed,
+ * frozen and restarted): what a tablet goes through when the wifi or the server goes away.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import WS from 'ws';
+import * as Y from 'yjs';
+import {
+	CLOSE_REASON,
+	CloseCode,
+	DOC_MAP,
+	MessageType,
+	PROTOCOL_VERSION,
+	type AwarenessState,
+	type Intent,
+	type IntentResult
+} from '$lib/protocol';
+import { encodeIntent } from '../../../tests/helpers/intents.ts';
+import {
+	createRound,
+	joinRound,
+	startChild,
+	tempDir,
+	until,
+	type ChildServer
+} from '../../../tests/helpers/server.ts';
+import { SyncProvider, reconnectDelay, type SyncProviderOptions } from './SyncProvider';
+
+let dir: ReturnType<typeof tempDir>;
+let server: ChildServer;
+const cleanups: (() => void)[] = [];
+
+beforeAll(async () => {
+	dir = tempDir();
+	server = await startChild(dir.path);
+});
+
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+afterAll(async () => {
+	server.process.kill('SIGCONT');
+	server.process.kill('SIGKILL');
+	await server.exited;
+	dir.remove();
+});
+
+/** A device on the round, connected, with everything it went through recorded. */
+function device(code: string, token: string, options: Partial<SyncProviderOptions> = {}) {
+	const doc = new Y.Doc();
+	const provider = new SyncProvider(doc, {
+		url: `ws://127.0.0.1:${server.port}/sync`,
+		room: code,
+		params: { token, v: String(PROTOCOL_VERSION) },
+		WebSocket: WS as unknown as typeof WebSocket,
+		maxBackoffMs: 300,
+		page: null,
+		...options
+	});
+	const statuses: string[] = [];
+	const closes: (number | null)[] = [];
+	const closed: { code: number; reason: string }[] = [];
+	const denied: string[] = [];
+	provider.on('status', ({ status }) => statuses.push(status));
+	provider.on('connection-close', (event) => closes.push(event?.code ?? null));
+	provider.on('closed', (event) => closed.push(event));
+	provider.on('permission-denied', (reason) => denied.push(reason));
+	let nextId = 1;
+	const answers = new Map<number, (result: IntentResult) => void>();
+	provider.handle(MessageType.intentResult, (decoder) => {
+		const result = JSON.parse(decoding.readVarString(decoder)) as IntentResult;
+		answers.get(result.id)?.(result);
+	});
+	const send = (intent: Intent) =>
+		new Promise<IntentResult>((resolve, reject) => {
+			const id = nextId++;
+			answers.set(id, resolve);
+			if (!provider.send(encodeIntent({ id, intent }))) reject(new Error('not connected'));
+		});
+	const meta = doc.getMap<unknown>(DOC_MAP.meta);
+	cleanups.push(() => (provider.destroy(), doc.destroy()));
+	provider.connect();
+	return { doc, provider, meta, statuses, closes, closed, denied, send };
+}
+
+type Device = ReturnType<typeof device>;
+
+const synced = (d: Device, what = 'synced') => until(() => d.provider.synced, 10_000, what);
+
+/** The awareness state `observer` holds for `d`'s client. */
+const seenBy = (observer: Device, d: Device) =>
+	observer.provider.awareness.getStates().get(d.doc.clientID) as AwarenessState | undefined;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function restartServer(): Promise<void> {
+	server = await startChild(dir.path, server.port);
+}
+
+async function killServer(): Promise<void> {
+	server.process.kill('SIGKILL');
+	await server.exited;
+}
+
+describe('a connection', () => {
+	it('syncs the round both ways and sends nothing back of what it received', async () => {
+		const round = await createRound(server.port, { title: 'Buurthuis' });
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token);
+		expect(a.provider.url).toBe(
+			`ws://127.0.0.1:${server.port}/sync/${round.code}?token=${encodeURIComponent(anna.token)}&v=${PROTOCOL_VERSION}`
+		);
+		await Promise.all([synced(f), synced(a)]);
+		expect(a.statuses).toEqual(['connecting', 'connected']);
+		expect(a.provider.wsconnected).toBe(true);
+		expect(a.provider.wsUnsuccessfulReconnects).toBe(0);
+		expect(a.meta.get('title')).toBe('Buurthuis');
+
+		// The facilitator's writes go up and reach the participant...
+		f.meta.set('step', 'choice');
+		await until(() => a.meta.get('step') === 'choice', 5000, 'step at Anna');
+		// ...who does not echo them: a read-only echo would be answered with permission-denied.
+		expect((await a.send({ type: 'join', presence: 'room' })).ok).toBe(true);
+		expect(a.denied).toEqual([]);
+		expect(f.denied).toEqual([]);
+	});
+
+	it("hears the server refuse a participant's own write (permission-denied)", async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const a = device(round.code, anna.token);
+		await synced(a);
+		a.meta.set('step', 'closing');
+		await until(() => a.denied.length === 1, 5000, 'permission denied');
+		expect(a.provider.wsconnected).toBe(true);
+	});
+
+	it("answers an intent through a handler for Kleed's own frames", async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna', 'remote');
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token);
+		await Promise.all([synced(f), synced(a)]);
+		expect(await a.send({ type: 'join', presence: 'remote' })).toEqual({ id: 1, ok: true });
+		const people = f.doc.getMap(DOC_MAP.participants);
+		await until(() => people.has(anna.participantId), 5000, 'Anna on the kleed');
+		expect(people.get(anna.participantId)).toMatchObject({ name: 'Anna', presence: 'remote' });
+	});
+
+	it('refuses to send while not connected (the caller keeps the intent)', () => {
+		const doc = new Y.Doc();
+		const p = new SyncProvider(doc, {
+			url: 'ws://127.0.0.1:1/sync',
+			room: 'x',
+			params: {},
+			WebSocket: WS as unknown as typeof WebSocket,
+			page: null
+		});
+		cleanups.push(() => (p.destroy(), doc.destroy()));
+		expect(p.send(new Uint8Array([3]))).toBe(false);
+	});
+});
+
+describe('awareness', () => {
+	it('shows us to the room, and takes us away on pagehide (socket still open) and on destroy', async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const page = new EventTarget();
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token, { page });
+		a.provider.awareness.setLocalStateField('ui', { page: 'test' });
+		await until(() => seenBy(f, a)?.ui !== undefined, 5000, 'Anna seen');
+		expect(seenBy(f, a)?.user).toEqual({
+			role: 'participant',
+			participantId: anna.participantId,
+			name: 'Anna'
+		});
+
+		page.dispatchEvent(new Event('pagehide'));
+		await until(() => seenBy(f, a) === undefined, 5000, 'Anna gone on pagehide');
+		expect(a.provider.wsconnected).toBe(true);
+
+		// Back from the back/forward cache: here again without a new socket.
+		page.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+		await until(() => seenBy(f, a) !== undefined, 5000, 'Anna back on pageshow');
+		expect(a.statuses).toEqual(['connecting', 'connected']);
+
+		a.provider.destroy();
+		await until(() => seenBy(f, a) === undefined, 5000, 'Anna gone on destroy');
+	});
+});
+
+describe('losing the server', () => {
+	it('backs off, reconnects after a crash, resyncs offline writes and awareness', async () => {
+		const round = await createRound(server.port, { title: 'voor' });
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token);
+		a.provider.awareness.setLocalStateField('ui', { page: 'test' });
+		await Promise.all([synced(f), synced(a)]);
+		await until(() => seenBy(f, a) !== undefined, 5000, 'Anna seen');
+		await until(() => seenBy(a, f) !== undefined, 5000, 'facilitator seen');
+
+		await killServer();
+		await until(() => !a.provider.wsconnected && !f.provider.wsconnected, 5000, 'both cut off');
+		expect(a.provider.synced).toBe(false);
+		expect(a.statuses).toContain('disconnected');
+		expect(a.provider.wsUnsuccessfulReconnects).toBeGreaterThan(0);
+		// Nobody else counts as online while we cannot know.
+		expect([...a.provider.awareness.getStates().keys()]).toEqual([a.doc.clientID]);
+
+		// The facilitator keeps working offline.
+		f.meta.set('title', 'na');
+		// With the server down, attempts come at a calm pace (200 ms, then 150–300 ms), not in a loop.
+		const before = a.statuses.filter((s) => s === 'connecting').length;
+		await sleep(1500);
+		const attempts = a.statuses.filter((s) => s === 'connecting').length - before;
+		expect(attempts).toBeGreaterThanOrEqual(3);
+		expect(attempts).toBeLessThanOrEqual(15);
+
+		await restartServer();
+		await Promise.all([synced(f, 'facilitator back'), synced(a, 'Anna back')]);
+		await until(() => a.meta.get('title') === 'na', 5000, 'offline write reaches Anna');
+		expect(a.provider.wsUnsuccessfulReconnects).toBe(0);
+		expect(a.closed).toEqual([]);
+		await until(() => seenBy(f, a) !== undefined, 5000, 'Anna seen again');
+		await until(() => seenBy(a, f) !== undefined, 5000, 'facilitator seen again');
+	});
+
+	it('reconnects after a transient close code (rate limited)', async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const a = device(round.code, anna.token);
+		await synced(a);
+		for (let i = 0; i < 1000 && a.provider.send(new Uint8Array([MessageType.queryAwareness])); i++);
+		await until(() => a.closes.includes(CloseCode.rateLimited), 5000, 'closed for flooding');
+		await until(() => a.provider.synced, 5000, 'back after the flood');
+		expect(a.closed).toEqual([]);
+	});
+
+	it('replaces a socket that went silent (watchdog), and syncs once the server answers', async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token, { watchdogMs: 1000 });
+		await Promise.all([synced(f), synced(a)]);
+		// A lively room: the facilitator's awareness changes every 200 ms, and Anna hears it.
+		let tick = 0;
+		const lively = setInterval(() => f.provider.awareness.setLocalStateField('tick', ++tick), 200);
+		try {
+			await sleep(2000);
+			expect(a.closes).toEqual([]);
+			// The server hangs: its sockets stay open, nothing comes through.
+			server.process.kill('SIGSTOP');
+			const stopped = Date.now();
+			await until(() => a.closes.length > 0, 5000, 'watchdog');
+			expect(a.closes[0]).toBeNull();
+			expect(Date.now() - stopped).toBeLessThan(2500);
+			expect(a.provider.synced).toBe(false);
+		} finally {
+			server.process.kill('SIGCONT');
+			clearInterval(lively);
+		}
+		await synced(a, 'Anna back after the hang');
+		expect(a.closed).toEqual([]);
+	});
+});
+
+describe('closed for good', () => {
+	it('stops on a permanent close code and says which: removed from the round', async () => {
+		const round = await createRound(server.port);
+		const anna = await joinRound(server.port, round.code, 'Anna');
+		const f = device(round.code, round.facilitatorKey);
+		const a = device(round.code, anna.token);
+		await Promise.all([synced(f), synced(a)]);
+		expect((await f.send({ type: 'person.remove', who: anna.participantId })).ok).toBe(true);
+		await until(() => a.closed.length === 1, 5000, 'closed');
+		expect(a.closed[0]).toEqual({ code: CloseCode.removed, reason: CLOSE_REASON.removed });
+		const attempts = a.statuses.length;
+		await sleep(1000);
+		// No new attempts: well past the longest back-off (300 ms) of this device.
+		expect(a.statuses.length).toBe(attempts);
+		expect(a.provider.ws).toBeNull();
+		expect(a.provider.wsconnected).toBe(false);
+	});
+
+	it('stops when the server speaks another protocol version', async () => {
+		const round = await createRound(server.port);
+		const a = device(round.code, round.projectorToken, {
+			params: { token: round.projectorToken, v: String(PROTOCOL_VERSION + 1) }
+		});
+		await until(() => a.closed.length === 1, 5000, 'closed');
+		expect(a.closed[0]!.code).toBe(CloseCode.versionMismatch);
+		expect(a.provider.synced).toBe(false);
+	});
+});
+
+describe('reconnectDelay', () => {
+	it('doubles from 200 ms up to the maximum, each wait between half and all of it', () => {
+		const max = 2500;
+		const caps = [1, 2, 3, 4, 5, 6, 10].map((n) => reconnectDelay(n, max, 1));
+		expect(caps).toEqual([200, 400, 800, 1600, 2500, 2500, 2500]);
+		for (let n = 1; n < 12; n++) {
+			const cap = reconnectDelay(n, max, 1);
+			expect(reconnectDelay(n, max, 0)).toBe(cap / 2);
+			const drawn = reconnectDelay(n, max);
+			expect(drawn).toBeGreaterThanOrEqual(cap / 2);
+			expect(drawn).toBeLessThanOrEqual(cap);
+		}
+	});
+});
