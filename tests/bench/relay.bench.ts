@@ -338,8 +338,19 @@ async function readStats(file: string): Promise<ServerStats> {
 
 async function run(kind: Kind, rounds: number, seconds: number, workers: number, interval: number) {
 	const server = await startServer(kind);
+	const step = (what: string) => process.stderr.write(`  ${kind} ${rounds} rounds: ${what}\n`);
+	// A run that hangs (a load process lost, a request never answered) ends with an error.
+	const watchdog = setTimeout(
+		() => {
+			step('no result after the time limit; giving up');
+			process.exit(2);
+		},
+		(seconds + 300) * 1000
+	);
 	try {
+		step('creating rounds');
 		const specs = await prepareRounds(kind, server.port, rounds);
+		step('connecting clients');
 		const children = Array.from({ length: workers }, () =>
 			fork(fileURLToPath(import.meta.url), ['--worker'], { execArgv: process.execArgv })
 		);
@@ -367,6 +378,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 			peakRss = Math.max(peakRss, sample(server.child.pid!)?.rss ?? 0);
 		}, 250);
 		server.child.kill('SIGUSR2');
+		step('measuring');
 		const goAt = Date.now();
 		for (const c of children) c.send({ type: 'go' });
 		await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -378,6 +390,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 					})
 				)
 		);
+		step('collecting');
 		for (const c of children) c.send({ type: 'stop' });
 		server.child.kill('SIGUSR2');
 		const all = await Promise.all(results);
@@ -405,6 +418,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		await Promise.all(exited);
 		return result;
 	} finally {
+		clearTimeout(watchdog);
 		await server.cleanup();
 	}
 }
