@@ -175,10 +175,11 @@ async function worker() {
 			const used = process.cpuUsage(cpuAtGo);
 			result.cpu = (used.user + used.system) / 1e6;
 			for (const p of providers) if (!p.wsconnected) result.errors++;
-			process.send!({ type: 'result', result });
 			for (const p of providers) p.destroy();
 			providers = [];
-			setTimeout(() => process.exit(0), 200);
+			// Exit only once the result is through the IPC pipe: it can be megabytes (every
+			// latency and its send time), and a fixed delay lost it on a busy machine.
+			process.send!({ type: 'result', result }, undefined, {}, () => process.exit(0));
 		}
 	});
 }
@@ -193,9 +194,7 @@ function arg(name: string, fallback: string): string {
 }
 
 /** Starts a server process; resolves with its port once it prints it. */
-function startServer(
-	kind: Kind
-): Promise<{
+function startServer(kind: Kind): Promise<{
 	child: ChildProcess;
 	port: number;
 	statsFile: string;
@@ -209,17 +208,21 @@ function startServer(
 	const profileDir = arg('profile', '');
 	const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 	const stats = join(here, 'serverStats.ts');
-	const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', stats, script], {
-		env: {
-			...process.env,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			DATA_DIR: dataDir,
-			LOG_LEVEL: 'warn',
-			BENCH_STATS_FILE: join(dataDir, 'stats.json')
-		},
-		stdio: ['pipe', 'pipe', 'inherit']
-	});
+	const child = spawn(
+		process.execPath,
+		[...profile, '--import', 'tsx', '--import', stats, script],
+		{
+			env: {
+				...process.env,
+				PORT: '0',
+				HOST: '127.0.0.1',
+				DATA_DIR: dataDir,
+				LOG_LEVEL: 'warn',
+				BENCH_STATS_FILE: join(dataDir, 'stats.json')
+			},
+			stdio: ['pipe', 'pipe', 'inherit']
+		}
+	);
 	return new Promise((resolve, reject) => {
 		let out = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
@@ -277,13 +280,33 @@ async function prepareRounds(kind: Kind, port: number, count: number): Promise<R
 	return rounds;
 }
 
-/** CPU seconds used and current RSS of a process, from /proc (Linux). */
-function sample(pid: number): { cpu: number; rss: number } | null {
+/**
+ * From /proc (Linux): CPU seconds a process used, its RSS, how long its main thread waited for a
+ * CPU while runnable (schedstat), and the whole machine's busy and total CPU time (/proc/stat).
+ */
+function sample(
+	pid: number
+): {
+	cpu: number;
+	rss: number;
+	runQueue: number;
+	machineBusy: number;
+	machineTotal: number;
+} | null {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 		const cpu = (Number(stat[11]) + Number(stat[12])) / 100;
 		const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-		return { cpu, rss: rssKb * 1024 };
+		const runQueue =
+			Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+		const ticks = readFileSync('/proc/stat', 'utf8')
+			.split('\n')[0]!
+			.split(/\s+/)
+			.slice(1)
+			.map(Number);
+		const machineTotal = ticks.reduce((a, b) => a + b, 0);
+		const machineBusy = machineTotal - ticks[3]! - ticks[4]!;
+		return { cpu, rss: rssKb * 1024, runQueue, machineBusy, machineTotal };
 	} catch {
 		return null;
 	}
@@ -303,6 +326,10 @@ export interface RunResult extends ServerStats {
 	writesPerSecond: number;
 	deliveriesPerSecond: number;
 	cpuPercent: number;
+	/** Share of the time the server's main thread was runnable but waiting for a CPU. */
+	serverWaitPercent: number;
+	/** How busy the machine's CPUs were (all processes): near 100 %, everyone waits. */
+	machineBusyPercent: number;
 	/** The busiest load process's CPU: near 100 %, latency measures the load generator too. */
 	loadCpuPercent: number;
 	peakRssMb: number;
@@ -410,6 +437,11 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 			writesPerSecond: all.reduce((s, r) => s + r.writes, 0) / seconds,
 			deliveriesPerSecond: all.reduce((s, r) => s + r.deliveries, 0) / seconds,
 			cpuPercent: start && end ? ((end.cpu - start.cpu) / wall) * 100 : NaN,
+			serverWaitPercent: start && end ? ((end.runQueue - start.runQueue) / wall) * 100 : NaN,
+			machineBusyPercent:
+				start && end
+					? ((end.machineBusy - start.machineBusy) / (end.machineTotal - start.machineTotal)) * 100
+					: NaN,
 			loadCpuPercent: Math.max(...all.map((r) => (r.cpu / seconds) * 100)),
 			peakRssMb: peakRss / 2 ** 20,
 			errors: all.reduce((s, r) => s + r.errors, 0),
@@ -442,17 +474,19 @@ async function main() {
 			const r = await run(kind, rounds, seconds, workers, interval);
 			rows.push(r);
 			console.log(
-				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}% (busiest load process ${fmt(r.loadCpuPercent, 0)}%), RSS ${fmt(r.peakRssMb, 0)} MB; server loop delay p99 ${fmt(r.loopP99)} ms, max ${fmt(r.loopMax)} ms; GC ${fmt(r.gcCount, 0)} pauses, max ${fmt(r.gcMaxMs)} ms${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
+				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}% (waiting for a CPU ${fmt(r.serverWaitPercent, 0)}%; machine ${fmt(r.machineBusyPercent, 0)}% busy; busiest load process ${fmt(r.loadCpuPercent, 0)}%), RSS ${fmt(r.peakRssMb, 0)} MB; server loop delay p99 ${fmt(r.loopP99)} ms, max ${fmt(r.loopMax)} ms; GC ${fmt(r.gcCount, 0)} pauses, max ${fmt(r.gcMaxMs)} ms${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
 			);
 		}
 	}
 	console.log(
-		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | busiest load process CPU % | peak RSS MB | server loop delay p99 / max ms | longest GC pause ms |'
+		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | server waiting for a CPU % | machine busy % | busiest load process CPU % | peak RSS MB | server loop delay p99 / max ms | longest GC pause ms |'
 	);
-	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+	console.log(
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
+	);
 	for (const r of rows) {
 		console.log(
-			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.loadCpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.loopP99)} / ${fmt(r.loopMax)} | ${fmt(r.gcMaxMs)} |`
+			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.serverWaitPercent, 0)} | ${fmt(r.machineBusyPercent, 0)} | ${fmt(r.loadCpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.loopP99)} / ${fmt(r.loopMax)} | ${fmt(r.gcMaxMs)} |`
 		);
 	}
 	console.log(
