@@ -88,10 +88,7 @@ export class Relay {
 		this.services = options.services;
 		this.#log = options.log;
 		this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-		this.#heartbeat = setInterval(
-			() => this.#beat(),
-			this.limits.heartbeatMs / HEARTBEAT_SLICES
-		);
+		this.#heartbeat = setInterval(() => this.#beat(), this.limits.heartbeatMs / HEARTBEAT_SLICES);
 		this.#heartbeat.unref?.();
 	}
 

@@ -284,9 +284,7 @@ async function prepareRounds(kind: Kind, port: number, count: number): Promise<R
  * From /proc (Linux): CPU seconds a process used, its RSS, how long its main thread waited for a
  * CPU while runnable (schedstat), and the whole machine's busy and total CPU time (/proc/stat).
  */
-function sample(
-	pid: number
-): {
+function sample(pid: number): {
 	cpu: number;
 	rss: number;
 	runQueue: number;
