@@ -28,11 +28,27 @@ export function childServerSuite() {
 		get port() {
 			return server.port;
 		},
-		/** SIGKILL, then start again on the same data and port; clients reconnect by themselves. */
-		async crashAndRestart() {
+		/** The server's process, e.g. to freeze it with SIGSTOP (SIGKILL in afterAll ends it anyway). */
+		get process() {
+			return server.process;
+		},
+		/** Runs `fn` after the current test. */
+		onCleanup(fn: () => void) {
+			cleanups.push(fn);
+		},
+		/** SIGKILL, as a crash. */
+		async kill() {
 			server.process.kill('SIGKILL');
 			await server.exited;
+		},
+		/** Starts again on the same data and port; clients reconnect by themselves. */
+		async restart() {
 			server = await startChild(dir.path, server.port);
+		},
+		/** SIGKILL, then start again on the same data and port. */
+		async crashAndRestart() {
+			await this.kill();
+			await this.restart();
 		},
 		/** A stock provider on the round, synced, with `send` for intents. */
 		async device(code: string, token: string) {

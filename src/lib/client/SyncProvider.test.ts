@@ -2,7 +2,7 @@
  * The browser's sync provider against the real relay (a child process, so it can be killed,
  * frozen and restarted): what a tablet goes through when the wifi or the server goes away.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import WS from 'ws';
 import * as Y from 'yjs';
@@ -17,41 +17,17 @@ import {
 	type IntentResult
 } from '$lib/protocol';
 import { encodeIntent } from '../../../tests/helpers/intents.ts';
-import {
-	createRound,
-	joinRound,
-	startChild,
-	tempDir,
-	until,
-	type ChildServer
-} from '../../../tests/helpers/server.ts';
+import { childServerSuite } from '../../../tests/helpers/childSuite.ts';
+import { createRound, joinRound, until } from '../../../tests/helpers/server.ts';
 import { SyncProvider, reconnectDelay, type SyncProviderOptions } from './SyncProvider';
 
-let dir: ReturnType<typeof tempDir>;
-let server: ChildServer;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-	dir = tempDir();
-	server = await startChild(dir.path);
-});
-
-afterEach(() => {
-	for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-afterAll(async () => {
-	server.process.kill('SIGCONT');
-	server.process.kill('SIGKILL');
-	await server.exited;
-	dir.remove();
-});
+const suite = childServerSuite();
 
 /** A device on the round, connected, with everything it went through recorded. */
 function device(code: string, token: string, options: Partial<SyncProviderOptions> = {}) {
 	const doc = new Y.Doc();
 	const provider = new SyncProvider(doc, {
-		url: `ws://127.0.0.1:${server.port}/sync`,
+		url: `ws://127.0.0.1:${suite.port}/sync`,
 		room: code,
 		params: { token, v: String(PROTOCOL_VERSION) },
 		WebSocket: WS as unknown as typeof WebSocket,
@@ -80,7 +56,7 @@ function device(code: string, token: string, options: Partial<SyncProviderOption
 			if (!provider.send(encodeIntent({ id, intent }))) reject(new Error('not connected'));
 		});
 	const meta = doc.getMap<unknown>(DOC_MAP.meta);
-	cleanups.push(() => (provider.destroy(), doc.destroy()));
+	suite.onCleanup(() => (provider.destroy(), doc.destroy()));
 	provider.connect();
 	return { doc, provider, meta, statuses, closes, closed, denied, send };
 }
@@ -95,23 +71,14 @@ const seenBy = (observer: Device, d: Device) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function restartServer(): Promise<void> {
-	server = await startChild(dir.path, server.port);
-}
-
-async function killServer(): Promise<void> {
-	server.process.kill('SIGKILL');
-	await server.exited;
-}
-
 describe('a connection', () => {
 	it('syncs the round both ways and sends nothing back of what it received', async () => {
-		const round = await createRound(server.port, { title: 'Buurthuis' });
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port, { title: 'Buurthuis' });
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token);
 		expect(a.provider.url).toBe(
-			`ws://127.0.0.1:${server.port}/sync/${round.code}?token=${encodeURIComponent(anna.token)}&v=${PROTOCOL_VERSION}`
+			`ws://127.0.0.1:${suite.port}/sync/${round.code}?token=${encodeURIComponent(anna.token)}&v=${PROTOCOL_VERSION}`
 		);
 		await Promise.all([synced(f), synced(a)]);
 		expect(a.statuses).toEqual(['connecting', 'connected']);
@@ -129,8 +96,8 @@ describe('a connection', () => {
 	});
 
 	it("hears the server refuse a participant's own write (permission-denied)", async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const a = device(round.code, anna.token);
 		await synced(a);
 		a.meta.set('step', 'closing');
@@ -139,8 +106,8 @@ describe('a connection', () => {
 	});
 
 	it("answers an intent through a handler for Kleed's own frames", async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna', 'remote');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna', 'remote');
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token);
 		await Promise.all([synced(f), synced(a)]);
@@ -159,15 +126,15 @@ describe('a connection', () => {
 			WebSocket: WS as unknown as typeof WebSocket,
 			page: null
 		});
-		cleanups.push(() => (p.destroy(), doc.destroy()));
+		suite.onCleanup(() => (p.destroy(), doc.destroy()));
 		expect(p.send(new Uint8Array([3]))).toBe(false);
 	});
 });
 
 describe('awareness', () => {
 	it('shows us to the room, and takes us away on pagehide (socket still open) and on destroy', async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const page = new EventTarget();
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token, { page });
@@ -195,8 +162,8 @@ describe('awareness', () => {
 
 describe('losing the server', () => {
 	it('backs off, reconnects after a crash, resyncs offline writes and awareness', async () => {
-		const round = await createRound(server.port, { title: 'voor' });
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port, { title: 'voor' });
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token);
 		a.provider.awareness.setLocalStateField('ui', { page: 'test' });
@@ -204,7 +171,7 @@ describe('losing the server', () => {
 		await until(() => seenBy(f, a) !== undefined, 5000, 'Anna seen');
 		await until(() => seenBy(a, f) !== undefined, 5000, 'facilitator seen');
 
-		await killServer();
+		await suite.kill();
 		await until(() => !a.provider.wsconnected && !f.provider.wsconnected, 5000, 'both cut off');
 		expect(a.provider.synced).toBe(false);
 		expect(a.statuses).toContain('disconnected');
@@ -221,7 +188,7 @@ describe('losing the server', () => {
 		expect(attempts).toBeGreaterThanOrEqual(3);
 		expect(attempts).toBeLessThanOrEqual(15);
 
-		await restartServer();
+		await suite.restart();
 		await Promise.all([synced(f, 'facilitator back'), synced(a, 'Anna back')]);
 		await until(() => a.meta.get('title') === 'na', 5000, 'offline write reaches Anna');
 		expect(a.provider.wsUnsuccessfulReconnects).toBe(0);
@@ -231,8 +198,8 @@ describe('losing the server', () => {
 	});
 
 	it('reconnects after a transient close code (rate limited)', async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const a = device(round.code, anna.token);
 		await synced(a);
 		for (let i = 0; i < 1000 && a.provider.send(new Uint8Array([MessageType.queryAwareness])); i++);
@@ -242,8 +209,8 @@ describe('losing the server', () => {
 	});
 
 	it('replaces a socket that went silent (watchdog), and syncs once the server answers', async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token, { watchdogMs: 1000 });
 		await Promise.all([synced(f), synced(a)]);
@@ -254,14 +221,14 @@ describe('losing the server', () => {
 			await sleep(2000);
 			expect(a.closes).toEqual([]);
 			// The server hangs: its sockets stay open, nothing comes through.
-			server.process.kill('SIGSTOP');
+			suite.process.kill('SIGSTOP');
 			const stopped = Date.now();
 			await until(() => a.closes.length > 0, 5000, 'watchdog');
 			expect(a.closes[0]).toBeNull();
 			expect(Date.now() - stopped).toBeLessThan(2500);
 			expect(a.provider.synced).toBe(false);
 		} finally {
-			server.process.kill('SIGCONT');
+			suite.process.kill('SIGCONT');
 			clearInterval(lively);
 		}
 		await synced(a, 'Anna back after the hang');
@@ -271,8 +238,8 @@ describe('losing the server', () => {
 
 describe('closed for good', () => {
 	it('stops on a permanent close code and says which: removed from the round', async () => {
-		const round = await createRound(server.port);
-		const anna = await joinRound(server.port, round.code, 'Anna');
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f = device(round.code, round.facilitatorKey);
 		const a = device(round.code, anna.token);
 		await Promise.all([synced(f), synced(a)]);
@@ -288,7 +255,7 @@ describe('closed for good', () => {
 	});
 
 	it('stops when the server speaks another protocol version', async () => {
-		const round = await createRound(server.port);
+		const round = await createRound(suite.port);
 		const a = device(round.code, round.projectorToken, {
 			params: { token: round.projectorToken, v: String(PROTOCOL_VERSION + 1) }
 		});
