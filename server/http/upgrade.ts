@@ -65,7 +65,7 @@ export function createUpgradeHandler(deps: {
 				ws.close(CloseCode.versionMismatch, CLOSE_REASON.versionMismatch);
 				return;
 			}
-			attachWebSocket(ws, (relaySocket) => deps.relay.connect(relaySocket, code, identity));
+			attachWebSocket(ws, socket, (relaySocket) => deps.relay.connect(relaySocket, code, identity));
 			deps.log.debug({ round: code, role: identity.role }, 'connected');
 		});
 		return true;

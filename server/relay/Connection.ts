@@ -18,6 +18,8 @@ import {
 	encodeAwarenessUpdate,
 	intentResultFrame,
 	isEmptyUpdate,
+	isRemoval,
+	parseAwarenessState,
 	permissionDeniedFrame,
 	syncStep1Frame,
 	syncStep2Frame,
@@ -51,6 +53,8 @@ export class Connection {
 	readonly #limits: RelayLimits;
 	/** The one awareness client id this connection may set and remove. */
 	#awarenessClientId: number | null = null;
+	/** The socket is corked until the relay's flush ends (`release`). */
+	#held = false;
 
 	constructor(socket: RelaySocket, room: Room, identity: Identity, limits: RelayLimits) {
 		this.#socket = socket;
@@ -87,6 +91,7 @@ export class Connection {
 		if (!this.#limiter.take()) return this.close('rateLimited');
 		if (!this.room.live) return this.room.enqueue(this, data);
 		this.handle(data);
+		this.room.relay.flushIfDue();
 	}
 
 	/** Decodes and handles one frame; the room must be live. */
@@ -122,7 +127,18 @@ export class Connection {
 		if (this.#socket.bufferedAmount > this.#limits.maxBufferedBytes) {
 			return this.close('slowConsumer');
 		}
+		if (!this.#held && this.room.relay.holdWrites(this)) {
+			this.#held = true;
+			this.#socket.cork();
+		}
 		this.#socket.send(frame);
+	}
+
+	/** Sends what the socket held since the flush began, in one write. */
+	release(): void {
+		if (!this.#held) return;
+		this.#held = false;
+		this.#socket.uncork();
 	}
 
 	/** Closes with one of the documented close codes and leaves the room. */
@@ -192,15 +208,17 @@ export class Connection {
 		const accepted: AwarenessEntry[] = [];
 		const { meta, states } = this.room.awareness;
 		// The stock provider echoes every awareness change it hears, other clients' included: those
-		// entries are dropped silently. Only this connection's own client id is ever applied.
+		// entries are dropped silently, unparsed (they are most of the awareness frames a busy
+		// relay receives). Only this connection's own client id is ever applied.
 		for (const entry of decodeAwarenessUpdate(update)) {
 			if (this.#awarenessClientId === null) {
-				if (entry.state === null || !this.room.claimAwareness(entry.clientId, this)) continue;
+				if (isRemoval(entry) || !this.room.claimAwareness(entry.clientId, this)) continue;
 				this.#awarenessClientId = entry.clientId;
 			}
 			if (entry.clientId !== this.#awarenessClientId) continue;
+			const sent = parseAwarenessState(entry);
 			// Identity comes from the token, never from what the client wrote.
-			const state = entry.state === null ? null : { ...entry.state, user: this.awarenessUser() };
+			const state = sent === null ? null : { ...sent, user: this.awarenessUser() };
 			// Like y-protocols, an unknown client counts as clock 0 (a fresh client starts at 0 too).
 			const known = meta.get(entry.clientId)?.clock ?? 0;
 			let clock = entry.clock;

@@ -1,8 +1,9 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode, DOC_MAP, type ParticipantEntry } from '../../src/lib/protocol.ts';
+import { CloseCode, DOC_MAP, MessageType, type ParticipantEntry } from '../../src/lib/protocol.ts';
 import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
@@ -119,19 +120,47 @@ describe('sync', () => {
 
 	it('batches the writes of one tick into one transaction', async () => {
 		const batches: number[] = [];
-		makeRelay({
-			load: (c) => store.load(c),
-			append: (batch) => {
-				batches.push(batch.length);
-				store.append(batch);
+		makeRelay(
+			{
+				load: (c) => store.load(c),
+				append: (batch) => {
+					batches.push(batch.length);
+					store.append(batch);
+				},
+				replace: (c, s) => store.replace(c, s)
 			},
-			replace: (c, s) => store.replace(c, s)
-		});
+			// However slow this machine is today, the three writes belong to one batch.
+			{ maxBatchWaitMs: 60_000 }
+		);
 		const f = await writer();
 		for (const s of ['choice', 'deepening', 'broadening'])
 			f.doc.getMap(DOC_MAP.meta).set('step', s);
 		await tick();
 		expect(batches).toEqual([3]);
+	});
+
+	it('does not hold a batch past maxBatchWaitMs while the turn goes on reading', async () => {
+		const batches: number[] = [];
+		makeRelay(
+			{
+				load: (c) => store.load(c),
+				append: (batch) => {
+					batches.push(batch.length);
+					store.append(batch);
+				},
+				replace: (c, s) => store.replace(c, s)
+			},
+			{ maxBatchWaitMs: 0 }
+		);
+		const f = await writer();
+		const p = await reader(participant());
+		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
+		// Still in the same turn: the write is stored and sent without waiting for its end.
+		expect(step(p.doc)).toBe('choice');
+		f.doc.getMap(DOC_MAP.meta).set('step', 'deepening');
+		expect(step(p.doc)).toBe('deepening');
+		expect(batches).toEqual([1, 1]);
+		expect(step(storedState())).toBe('deepening');
 	});
 
 	it('keeps rounds apart', async () => {
@@ -299,6 +328,30 @@ describe('awareness', () => {
 		expect(relay.room(code)!.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
 			ui: { here: true }
 		});
+	});
+
+	it("drops another client's entry unread, but closes on a malformed state of its own", async () => {
+		const anna = await reader(participant('Anna'));
+		anna.setAwareness({ ui: {} });
+		const rawAwareness = (clientId: number, clock: number, json: string) => {
+			const update = encoding.createEncoder();
+			encoding.writeVarUint(update, 1);
+			encoding.writeVarUint(update, clientId);
+			encoding.writeVarUint(update, clock);
+			encoding.writeVarString(update, json);
+			const e = encoding.createEncoder();
+			encoding.writeVarUint(e, MessageType.awareness);
+			encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
+			return encoding.toUint8Array(e);
+		};
+		// What an echo of someone else looks like, here with a state that is not even JSON: the
+		// relay never applies such entries, so it does not parse them either.
+		anna.socket.send(rawAwareness(anna.doc.clientID + 1, 5, '{not json'));
+		await tick();
+		expect(anna.closed).toBeNull();
+		anna.socket.send(rawAwareness(anna.doc.clientID, 9, '{not json'));
+		await tick();
+		expect(anna.closed?.code).toBe(CloseCode.badFrame);
 	});
 
 	it('will not let a second connection claim a client id that is in use', async () => {
@@ -506,6 +559,18 @@ describe('intents', () => {
 		p.sendIntent({ type: 'join', presence: 'room' });
 		await tick();
 		expect(seen).toEqual(['update', 'result']);
+	});
+
+	it('sends the change an intent made and its answer to the sender in one write', async () => {
+		const p = await reader(participant());
+		const others = await reader(participant('Bram'));
+		const before = p.socket.writes;
+		const othersBefore = others.socket.writes;
+		p.sendIntent({ type: 'join', presence: 'room' });
+		await tick();
+		expect(p.results).toEqual([{ id: expect.any(Number), ok: true }]);
+		expect(p.socket.writes - before).toBe(1);
+		expect(others.socket.writes - othersBefore).toBe(1);
 	});
 
 	it('refuses join from a projector or facilitator', async () => {

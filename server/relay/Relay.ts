@@ -25,6 +25,13 @@ export interface RelayLimits {
 	idleUnloadMs: number;
 	/** Ping interval; a socket that has not answered the previous ping is dropped. */
 	heartbeatMs: number;
+	/**
+	 * How long the first change of a batch may wait for the rest of its loop turn. A turn is
+	 * normally short and the batch goes out at its end; when the server has fallen behind, one
+	 * turn reads hundreds of frames, and the first of them waited for all the others (p99 of that
+	 * wait: 14 ms at 300 rounds, docs/performance.md).
+	 */
+	maxBatchWaitMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -37,7 +44,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	intentBurst: 30,
 	intentsPerSecond: 5,
 	idleUnloadMs: 30_000,
-	heartbeatMs: 30_000
+	heartbeatMs: 30_000,
+	maxBatchWaitMs: 2
 };
 
 /**
@@ -57,8 +65,10 @@ interface Pending {
  * The sync relay: rooms by round code, the write-then-broadcast flusher, and the heartbeat.
  *
  * Durability: doc updates are not sent the moment they happen. They are collected for the rest
- * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a
- * client can never have seen an update that a crash (even SIGKILL) takes back.
+ * of the event-loop tick (at most `maxBatchWaitMs` when a tick runs long), written to SQLite in
+ * one transaction, and only then broadcast. So a client can never have seen an update that a
+ * crash (even SIGKILL) takes back. While a flush sends, each socket is corked: what one client
+ * gets in a flush leaves in one write.
  *
  * Order at the end of a turn: doc updates (what people do: hearts, hands, steps), then the
  * answers waiting for them, then awareness (presence: soft state, renewed every few seconds).
@@ -72,8 +82,12 @@ export class Relay {
 	readonly #persistence: DocPersistence;
 	readonly #log: Logger;
 	#pending: Pending[] = [];
+	/** When the first of `#pending` (or of the turn's awareness changes) arrived. */
+	#batchStartedAt = 0;
 	#afterFlush: (() => void)[] = [];
 	#awarenessRooms = new Set<Room>();
+	/** Connections corked in the flush that is running; null outside a flush. */
+	#held: Connection[] | null = null;
 	#flushScheduled = false;
 	readonly #heartbeat: ReturnType<typeof setInterval>;
 	#heartbeatSlice = 0;
@@ -175,13 +189,46 @@ export class Relay {
 	#schedule(): void {
 		if (this.#flushScheduled) return;
 		this.#flushScheduled = true;
+		this.#batchStartedAt = performance.now();
 		// setImmediate runs after the I/O callbacks of this loop turn: every frame that arrived
 		// in this turn ends up in one transaction.
 		setImmediate(() => this.flush());
 	}
 
+	/**
+	 * Called after each frame a connection handled: flushes now if the batch has waited
+	 * `maxBatchWaitMs` (the turn's end may be much later); otherwise lets it grow.
+	 */
+	flushIfDue(): void {
+		if (!this.#flushScheduled) return;
+		if (performance.now() - this.#batchStartedAt >= this.limits.maxBatchWaitMs) this.flush();
+	}
+
 	/** Writes pending updates in one transaction, then broadcasts them. Synchronous. */
 	flush(): void {
+		if (this.#held !== null) return this.#flush();
+		this.#held = [];
+		try {
+			this.#flush();
+		} finally {
+			const held = this.#held;
+			this.#held = null;
+			for (const conn of held) conn.release();
+		}
+	}
+
+	/**
+	 * During a flush, corks the socket of each connection that is sent something: all it gets in
+	 * the flush (a doc update, the answer to its intent, the turn's awareness) leaves in one write
+	 * when the flush ends, instead of one system call per frame. Returns false outside a flush.
+	 */
+	holdWrites(conn: Connection): boolean {
+		if (this.#held === null) return false;
+		this.#held.push(conn);
+		return true;
+	}
+
+	#flush(): void {
 		this.#flushScheduled = false;
 		const batch = this.#pending;
 		const after = this.#afterFlush;

@@ -64,26 +64,52 @@ export interface AwarenessEntry {
 	state: Record<string, unknown> | null;
 }
 
+/** An entry as read from a client, its state still unparsed JSON (UTF-8 bytes). */
+export interface RawAwarenessEntry {
+	clientId: number;
+	clock: number;
+	stateJson: Uint8Array;
+}
+
 /**
- * Decodes an awareness update. Throws on any malformed input (truncated varints, bad JSON, a
- * state that is neither an object nor null, trailing bytes).
+ * Reads the structure of an awareness update: entry count, client ids, clocks and the length of
+ * each state. Throws on any malformed structure (truncated varints, lengths past the end, trailing
+ * bytes). The states stay unparsed: a relay drops most entries (the stock provider echoes every
+ * other client's state back) and parses only the ones it keeps, with `parseAwarenessState`.
  */
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+export function decodeAwarenessUpdate(update: Uint8Array): RawAwarenessEntry[] {
 	const d = decoding.createDecoder(update);
 	const count = decoding.readVarUint(d);
 	if (count > 64) throw new Error('too many awareness entries');
-	const entries: AwarenessEntry[] = [];
+	const entries: RawAwarenessEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		const clientId = decoding.readVarUint(d);
 		const clock = decoding.readVarUint(d);
-		const state: unknown = JSON.parse(decoding.readVarString(d));
-		if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
-			throw new Error('awareness state must be an object or null');
-		}
-		entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
+		// A view into `update`, not a copy.
+		const stateJson = decoding.readVarUint8Array(d);
+		entries.push({ clientId, clock, stateJson });
 	}
 	if (decoding.hasContent(d)) throw new Error('trailing bytes in awareness update');
 	return entries;
+}
+
+const NULL_JSON = [0x6e, 0x75, 0x6c, 0x6c]; // "null"
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True when an entry removes its client ("null"), without parsing it. */
+export function isRemoval(entry: RawAwarenessEntry): boolean {
+	const bytes = entry.stateJson;
+	return bytes.length === 4 && NULL_JSON.every((byte, i) => bytes[i] === byte);
+}
+
+/** Parses an entry's state. Throws on invalid UTF-8, invalid JSON, or a state that is neither an
+ * object nor null. */
+export function parseAwarenessState(entry: RawAwarenessEntry): Record<string, unknown> | null {
+	const state: unknown = JSON.parse(utf8.decode(entry.stateJson));
+	if (state !== null && (typeof state !== 'object' || Array.isArray(state))) {
+		throw new Error('awareness state must be an object or null');
+	}
+	return state as Record<string, unknown> | null;
 }
 
 export function encodeAwarenessUpdate(entries: readonly AwarenessEntry[]): Uint8Array {

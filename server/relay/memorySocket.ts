@@ -12,6 +12,10 @@ export class MemoryClientEnd {
 	terminated = false;
 	pings = 0;
 	bufferedAmount = 0;
+	/** Writes to the wire: a frame sent uncorked is one, all frames held by a cork are one. */
+	writes = 0;
+	#corks = 0;
+	#held: Uint8Array[] = [];
 	#events: SocketEvents | null = null;
 	#listeners = new Set<(frame: Uint8Array) => void>();
 
@@ -25,8 +29,22 @@ export class MemoryClientEnd {
 			send: (data) => {
 				if (client.closed || client.terminated) throw new Error('send on a closed socket');
 				const copy = data.slice();
-				client.received.push(copy);
-				for (const listener of client.#listeners) listener(copy);
+				if (client.#corks > 0) {
+					client.#held.push(copy);
+					return;
+				}
+				client.writes++;
+				client.#deliver(copy);
+			},
+			cork: () => {
+				client.#corks++;
+			},
+			uncork: () => {
+				if (client.#corks === 0 || --client.#corks > 0) return;
+				const held = client.#held;
+				client.#held = [];
+				if (held.length > 0) client.writes++;
+				for (const frame of held) client.#deliver(frame);
 			},
 			close: (code, reason) => {
 				client.closed ??= { code, reason };
@@ -41,6 +59,11 @@ export class MemoryClientEnd {
 				return client.bufferedAmount;
 			}
 		};
+	}
+
+	#deliver(frame: Uint8Array): void {
+		this.received.push(frame);
+		for (const listener of this.#listeners) listener(frame);
 	}
 
 	attach(events: SocketEvents): void {

@@ -10,6 +10,9 @@ export interface RelaySocket {
 	ping(): void;
 	/** Bytes queued for sending but not yet written; used to drop slow consumers. */
 	readonly bufferedAmount: number;
+	/** Holds writes until `uncork`: the frames sent in between leave in one write (one syscall). */
+	cork(): void;
+	uncork(): void;
 }
 
 /** What the socket adapter calls when something happens on the wire. */

@@ -1,8 +1,17 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { RelaySocket, SocketEvents } from './socket.ts';
 
-/** Adapts a `ws` WebSocket to the relay's socket interface and wires its events. */
-export function attachWebSocket(ws: WebSocket, connect: (socket: RelaySocket) => SocketEvents) {
+/**
+ * Adapts a `ws` WebSocket to the relay's socket interface and wires its events. `stream` is the
+ * socket the WebSocket was upgraded on (what `handleUpgrade` was given): corking it holds ws's
+ * writes, which ws makes one per frame.
+ */
+export function attachWebSocket(
+	ws: WebSocket,
+	stream: Duplex,
+	connect: (socket: RelaySocket) => SocketEvents
+) {
 	ws.binaryType = 'nodebuffer';
 	const socket: RelaySocket = {
 		send: (data) => ws.send(data, { binary: true }),
@@ -11,7 +20,9 @@ export function attachWebSocket(ws: WebSocket, connect: (socket: RelaySocket) =>
 		ping: () => ws.ping(),
 		get bufferedAmount() {
 			return ws.bufferedAmount;
-		}
+		},
+		cork: () => stream.cork(),
+		uncork: () => stream.uncork()
 	};
 	const events = connect(socket);
 	ws.on('message', (data, isBinary) => {

@@ -9,7 +9,9 @@
  *
  * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
- * awareness every 5 s and an intent every 10 s. Clients run in several load processes; a round
+ * awareness every 5 s and raise or lower their hand every 10 s: an intent to Kleed, which checks it
+ * and writes the change; a direct doc write to the reference, which knows no intents (before, it
+ * dropped them unread and so carried a lighter load). Clients run in several load processes; a round
  * lives in one process, so send and receive times come from one clock. Prints fan-out latency
  * p50/p95/p99, writes and deliveries per second, and the server's CPU and peak RSS.
  */
@@ -66,11 +68,13 @@ async function worker() {
 
 	process.on('message', async (message: { type: string; [k: string]: unknown }) => {
 		if (message.type === 'connect') {
-			const { port, rounds, interval } = message as unknown as {
+			const { port, rounds, interval, kind } = message as unknown as {
 				port: number;
 				rounds: RoundSpec[];
 				interval: number;
+				kind: Kind;
 			};
+			(globalThis as { kind?: Kind }).kind = kind;
 			const make = (room: string, token: string) => {
 				const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, new Y.Doc(), {
 					params: { token, v: String(PROTOCOL_VERSION) },
@@ -153,13 +157,32 @@ async function worker() {
 							setInterval(() => {
 								if (p.ws?.readyState !== 1) return;
 								intentNo++;
+								const raise = intentNo % 2 === 1;
+								if ((globalThis as { kind?: Kind }).kind === 'reference') {
+									// The stock server drops Kleed's intents unread, which made its load
+									// lighter: the same hand change, written directly, is the same work for
+									// it (one doc update, persisted nowhere, fanned out to the round).
+									const { doc } = p;
+									const me = String(doc.clientID);
+									doc.transact(() => {
+										const floor = doc.getMap('floor');
+										if (raise) {
+											const order = ((floor.get('nextOrder') as number | undefined) ?? 0) + 1;
+											floor.set('nextOrder', order);
+											doc.getMap('hands').set(me, { order, raisedAt: Date.now() });
+										} else {
+											doc.getMap('hands').delete(me);
+										}
+									});
+									return;
+								}
 								const e = encoding.createEncoder();
 								encoding.writeVarUint(e, MessageType.intent);
 								encoding.writeVarString(
 									e,
 									JSON.stringify({
 										id: intentNo,
-										intent: { type: intentNo % 2 ? 'hand.raise' : 'hand.lower' }
+										intent: { type: raise ? 'hand.raise' : 'hand.lower' }
 									})
 								);
 								p.ws.send(encoding.toUint8Array(e));
@@ -390,6 +413,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		children.forEach((c, w) =>
 			c.send({
 				type: 'connect',
+				kind,
 				port: server.port,
 				interval,
 				rounds: specs.filter((_, i) => i % workers === w)
