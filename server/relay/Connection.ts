@@ -91,7 +91,6 @@ export class Connection {
 		if (!this.#limiter.take()) return this.close('rateLimited');
 		if (!this.room.live) return this.room.enqueue(this, data);
 		this.handle(data);
-		this.room.relay.flushIfDue();
 	}
 
 	/** Decodes and handles one frame; the room must be live. */

@@ -120,47 +120,19 @@ describe('sync', () => {
 
 	it('batches the writes of one tick into one transaction', async () => {
 		const batches: number[] = [];
-		makeRelay(
-			{
-				load: (c) => store.load(c),
-				append: (batch) => {
-					batches.push(batch.length);
-					store.append(batch);
-				},
-				replace: (c, s) => store.replace(c, s)
+		makeRelay({
+			load: (c) => store.load(c),
+			append: (batch) => {
+				batches.push(batch.length);
+				store.append(batch);
 			},
-			// However slow this machine is today, the three writes belong to one batch.
-			{ maxBatchWaitMs: 60_000 }
-		);
+			replace: (c, s) => store.replace(c, s)
+		});
 		const f = await writer();
 		for (const s of ['choice', 'deepening', 'broadening'])
 			f.doc.getMap(DOC_MAP.meta).set('step', s);
 		await tick();
 		expect(batches).toEqual([3]);
-	});
-
-	it('does not hold a batch past maxBatchWaitMs while the turn goes on reading', async () => {
-		const batches: number[] = [];
-		makeRelay(
-			{
-				load: (c) => store.load(c),
-				append: (batch) => {
-					batches.push(batch.length);
-					store.append(batch);
-				},
-				replace: (c, s) => store.replace(c, s)
-			},
-			{ maxBatchWaitMs: 0 }
-		);
-		const f = await writer();
-		const p = await reader(participant());
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		// Still in the same turn: the write is stored and sent without waiting for its end.
-		expect(step(p.doc)).toBe('choice');
-		f.doc.getMap(DOC_MAP.meta).set('step', 'deepening');
-		expect(step(p.doc)).toBe('deepening');
-		expect(batches).toEqual([1, 1]);
-		expect(step(storedState())).toBe('deepening');
 	});
 
 	it('keeps rounds apart', async () => {

@@ -25,13 +25,6 @@ export interface RelayLimits {
 	idleUnloadMs: number;
 	/** Ping interval; a socket that has not answered the previous ping is dropped. */
 	heartbeatMs: number;
-	/**
-	 * How long the first change of a batch may wait for the rest of its loop turn. A turn is
-	 * normally short and the batch goes out at its end; when the server has fallen behind, one
-	 * turn reads hundreds of frames, and the first of them waited for all the others (p99 of that
-	 * wait: 14 ms at 300 rounds, docs/performance.md).
-	 */
-	maxBatchWaitMs: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -44,8 +37,7 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	intentBurst: 30,
 	intentsPerSecond: 5,
 	idleUnloadMs: 30_000,
-	heartbeatMs: 30_000,
-	maxBatchWaitMs: 2
+	heartbeatMs: 30_000
 };
 
 /**
@@ -65,8 +57,7 @@ interface Pending {
  * The sync relay: rooms by round code, the write-then-broadcast flusher, and the heartbeat.
  *
  * Durability: doc updates are not sent the moment they happen. They are collected for the rest
- * of the event-loop tick (at most `maxBatchWaitMs` when a tick runs long), written to SQLite in
- * one transaction, and only then broadcast. So a client can never have seen an update that a
+ * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a client can never have seen an update that a
  * crash (even SIGKILL) takes back. While a flush sends, each socket is corked: what one client
  * gets in a flush leaves in one write.
  *
@@ -82,8 +73,6 @@ export class Relay {
 	readonly #persistence: DocPersistence;
 	readonly #log: Logger;
 	#pending: Pending[] = [];
-	/** When the first of `#pending` (or of the turn's awareness changes) arrived. */
-	#batchStartedAt = 0;
 	#afterFlush: (() => void)[] = [];
 	#awarenessRooms = new Set<Room>();
 	/** Connections corked in the flush that is running; null outside a flush. */
@@ -189,19 +178,9 @@ export class Relay {
 	#schedule(): void {
 		if (this.#flushScheduled) return;
 		this.#flushScheduled = true;
-		this.#batchStartedAt = performance.now();
 		// setImmediate runs after the I/O callbacks of this loop turn: every frame that arrived
 		// in this turn ends up in one transaction.
 		setImmediate(() => this.flush());
-	}
-
-	/**
-	 * Called after each frame a connection handled: flushes now if the batch has waited
-	 * `maxBatchWaitMs` (the turn's end may be much later); otherwise lets it grow.
-	 */
-	flushIfDue(): void {
-		if (!this.#flushScheduled) return;
-		if (performance.now() - this.#batchStartedAt >= this.limits.maxBatchWaitMs) this.flush();
 	}
 
 	/** Writes pending updates in one transaction, then broadcasts them. Synchronous. */
