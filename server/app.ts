@@ -79,7 +79,11 @@ export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
 export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
 	const db = openDatabase(config.databaseFile);
 	const checkpointer =
-		config.databaseFile === ':memory:' ? null : new Checkpointer(config.databaseFile, log);
+		config.databaseFile === ':memory:'
+			? null
+			: new Checkpointer(config.databaseFile, log, {
+					fallback: () => db.pragma('wal_autocheckpoint = 1000')
+				});
 	const rounds = new RoundStore(db);
 	const guard = new GuessGuard();
 	const relay: Relay = new Relay({

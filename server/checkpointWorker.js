@@ -5,18 +5,31 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
-const { file, intervalMs, stopped } = workerData;
+const { file, intervalMs, restartAboveFrames, stopped } = workerData;
 const stoppedFlag = new Int32Array(stopped);
 const db = new Database(file);
-db.pragma('busy_timeout = 5000');
+// How long a RESTART checkpoint waits for the writer's transaction to end. The relay's
+// transactions take well under a millisecond; if one does not end in time, the next round tries.
+db.pragma('busy_timeout = 1000');
 // This connection writes nothing; it must not checkpoint on its own either.
 db.pragma('wal_autocheckpoint = 0');
 
 function checkpoint() {
 	try {
 		// PASSIVE: copies what it can without waiting for, or blocking, the writer.
-		const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-		parentPort.postMessage({ type: 'checkpoint', ...result });
+		let [result] = db.pragma('wal_checkpoint(PASSIVE)');
+		let restarted = false;
+		// The writer starts the log again from its beginning only if, when a transaction begins,
+		// everything in it has been copied. Under steady writes a PASSIVE checkpoint never ends in
+		// that state, and the log grew without end (240 MB after 30 s at 300 rounds,
+		// docs/performance.md). Once it is long, RESTART copies the little that came in since the
+		// PASSIVE one, holding new writes back meanwhile (a few milliseconds), so that the next
+		// transaction starts the log again.
+		if (result.log > restartAboveFrames) {
+			[result] = db.pragma('wal_checkpoint(RESTART)');
+			restarted = result.busy === 0;
+		}
+		parentPort.postMessage({ type: 'checkpoint', ...result, restarted });
 	} catch (err) {
 		parentPort.postMessage({ type: 'error', message: String(err?.message ?? err) });
 	}

@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../tests/helpers/server.ts';
 import { createKleed, type Kleed } from './app.ts';
+import { Checkpointer } from './checkpointer.ts';
+import { openDatabase } from './db.ts';
 import { loadConfig } from './config.ts';
 
 const log = pino({ level: 'silent' });
@@ -38,6 +44,66 @@ describe('WAL checkpoints in their own thread', () => {
 		const last = kleed.checkpointer!.last!;
 		expect(last.log).toBeGreaterThan(0);
 		expect(last.checkpointed).toBeGreaterThan(0);
+	});
+
+	it('keeps the log short while writes never pause', async () => {
+		dir = tempDir();
+		const file = join(dir.path, 'steady.db');
+		const db = openDatabase(file);
+		db.exec('CREATE TABLE t (x BLOB)');
+		const checkpointer = new Checkpointer(file, log, { intervalMs: 50, restartAboveFrames: 200 });
+		const insert = db.prepare('INSERT INTO t (x) VALUES (?)');
+		const row = Buffer.alloc(2000, 1);
+		let longest = 0;
+		try {
+			// As the relay writes at 300 rounds: a small transaction every millisecond or two, for
+			// two seconds (thousands of frames of log in all).
+			const end = Date.now() + 2000;
+			while (Date.now() < end) {
+				insert.run(row);
+				await new Promise((r) => setTimeout(r, 1));
+				longest = Math.max(longest, statSync(`${file}-wal`).size);
+			}
+		} finally {
+			checkpointer.stop();
+			db.close();
+		}
+		const frame = 4096 + 24;
+		// Without restarts the log held every frame written.
+		expect(longest / frame).toBeLessThan(1000);
+	});
+
+	it('runs in a process started with a TypeScript file preloaded, as the bench starts servers', () => {
+		dir = tempDir();
+		const root = fileURLToPath(new URL('..', import.meta.url));
+		const out = execFileSync(
+			process.execPath,
+			[
+				'--import',
+				'tsx',
+				'--import',
+				join(root, 'tests/bench/serverStats.ts'),
+				join(root, 'tests/integration/fixtures/checkpointChild.ts'),
+				join(dir.path, 'child.db')
+			],
+			{ cwd: root, encoding: 'utf8', timeout: 30_000 }
+		);
+		// The thread used to inherit those options and die before its first checkpoint.
+		expect(JSON.parse(out)).toEqual({ checkpointed: true, died: false });
+	});
+
+	it('hands checkpoints back to SQLite when its thread dies', async () => {
+		dir = tempDir();
+		let fellBack = 0;
+		const checkpointer = new Checkpointer(join(dir.path, 'no such folder', 'x.db'), log, {
+			fallback: () => fellBack++
+		});
+		try {
+			await until(() => fellBack > 0 && !checkpointer.running);
+			expect(fellBack).toBe(1);
+		} finally {
+			checkpointer.stop();
+		}
 	});
 
 	it('an in-memory database has no checkpoint thread', () => {

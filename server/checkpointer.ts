@@ -8,6 +8,21 @@ export interface CheckpointResult {
 	log: number;
 	/** Frames copied into the database file. */
 	checkpointed: number;
+	/** The log was long, and this checkpoint made the writer start it again from the beginning. */
+	restarted: boolean;
+}
+
+export interface CheckpointOptions {
+	/** How often to checkpoint. */
+	intervalMs?: number;
+	/** Above this many frames in the log, a checkpoint makes the writer start the log again. */
+	restartAboveFrames?: number;
+	/**
+	 * Called once if the thread dies (it could not open the database, say). The caller turns
+	 * SQLite's own checkpoints back on: stalls now and then are better than a log that grows
+	 * until the disk is full.
+	 */
+	fallback?: () => void;
 }
 
 /**
@@ -15,7 +30,9 @@ export interface CheckpointResult {
  * automatic checkpoint (every 1,000 log pages) then runs inside one of those commits and waits for
  * the disk, which at 300 rounds stalled every round's messages for up to half a second
  * (docs/performance.md). The main connection has automatic checkpoints off (db.ts); a worker
- * thread with its own connection checkpoints every `intervalMs` without blocking the writer.
+ * thread with its own connection checkpoints every `intervalMs` without blocking the writer, and
+ * once the log is longer than `restartAboveFrames` holds writes back for a few milliseconds so
+ * that the log starts again from its beginning (checkpointWorker.js).
  * Erasing a round still checkpoints (TRUNCATE) on the main connection: that must be done before
  * the erase returns.
  */
@@ -24,22 +41,49 @@ export class Checkpointer {
 	/** Set to 1 by the worker once its connection is closed. */
 	readonly #stoppedFlag = new Int32Array(new SharedArrayBuffer(4));
 	#last: CheckpointResult | null = null;
+	#restarts = 0;
 	#stopped = false;
+	#running = true;
 
-	constructor(file: string, log: Logger, intervalMs = 1000) {
+	constructor(
+		file: string,
+		log: Logger,
+		{ intervalMs = 1000, restartAboveFrames = 4096, fallback }: CheckpointOptions = {}
+	) {
 		this.#worker = new Worker(new URL('./checkpointWorker.js', import.meta.url), {
-			workerData: { file, intervalMs, stopped: this.#stoppedFlag.buffer }
+			workerData: { file, intervalMs, restartAboveFrames, stopped: this.#stoppedFlag.buffer },
+			// Not the main thread's options: a `--import` of a TypeScript file (tsx, the bench's
+			// probe) fails in a worker, and the thread died before its first checkpoint.
+			execArgv: []
 		});
 		this.#worker.on('message', (message: { type: string; message?: string } & CheckpointResult) => {
 			if (message.type === 'checkpoint') {
-				this.#last = { busy: message.busy, log: message.log, checkpointed: message.checkpointed };
+				const { busy, log, checkpointed, restarted } = message;
+				this.#last = { busy, log, checkpointed, restarted };
+				if (restarted) this.#restarts++;
 			} else {
 				log.warn({ err: message.message }, 'a WAL checkpoint failed; the next one retries');
 			}
 		});
-		// Never the process: without checkpoints the log only grows until the next start.
-		this.#worker.on('error', (err) => log.error({ err }, 'the checkpoint thread stopped'));
+		// Never the process. Without this thread the log would only grow: SQLite checkpoints again.
+		this.#worker.on('error', (err) => {
+			log.error({ err }, 'the checkpoint thread stopped; SQLite checkpoints by itself again');
+			if (!this.#stopped) fallback?.();
+		});
+		this.#worker.on('exit', () => {
+			this.#running = false;
+		});
 		this.#worker.unref();
+	}
+
+	/** How many checkpoints have made the writer start the log again. */
+	get restarts(): number {
+		return this.#restarts;
+	}
+
+	/** False once the thread has ended (stopped, or died). */
+	get running(): boolean {
+		return this.#running;
 	}
 
 	/** The last checkpoint's result, or null before the first. */
@@ -54,6 +98,8 @@ export class Checkpointer {
 	stop(waitMs = 5000): void {
 		if (this.#stopped) return;
 		this.#stopped = true;
+		// A thread that has died holds nothing, and would never answer: the wait was 5 s lost.
+		if (!this.#running) return;
 		this.#worker.postMessage('stop');
 		Atomics.wait(this.#stoppedFlag, 0, 0, waitMs);
 	}

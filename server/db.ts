@@ -74,6 +74,9 @@ export function openDatabase(file: string): Db {
 	db.pragma('busy_timeout = 5000');
 	// Checkpoints run in a thread of their own (checkpointer.ts), not inside the relay's commits.
 	if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
+	// When the log starts again from its beginning, its file is cut back to this size: a busy hour
+	// does not leave a large file behind.
+	db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
 	migrate(db);
 	return db;
 }
