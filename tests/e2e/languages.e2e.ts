@@ -98,6 +98,27 @@ test('each language is picked on the join page by its own name, and the choice s
 	await expect(other.getByRole('heading', { name: 'Meedoen' })).toBeVisible();
 });
 
+test('a name half typed on the join page stays when the language changes', async ({ browser }) => {
+	const page = await newPage(browser, TABLET);
+	const round = await createRound(page);
+	await page.goto(local(round.links.participant));
+	await page.getByLabel(text('nl', 'join_name_label')).fill('Fatma');
+	await languageButtons(page).getByRole('button', { name: 'Türkçe', exact: true }).click();
+	await expectLanguage(page, 'tr', 'ltr');
+	await expect(page.getByLabel(text('tr', 'join_name_label'))).toHaveValue('Fatma');
+
+	// A draft lives for that reload only: one older than a minute is not put back, but dropped.
+	await page.evaluate(() =>
+		sessionStorage.setItem(
+			'kleed:drafts',
+			JSON.stringify({ at: Date.now() - 120_000, values: { 'join-name': 'Oud' } })
+		)
+	);
+	await page.reload();
+	await expect(page.getByLabel(text('tr', 'join_name_label'))).toHaveValue('');
+	expect(await page.evaluate(() => sessionStorage.getItem('kleed:drafts'))).toBeNull();
+});
+
 test('a participant who switches language in the middle of a round stays in it', async ({
 	browser
 }) => {
@@ -108,6 +129,9 @@ test('a participant who switches language in the middle of a round stays in it',
 	await joinAs(anna, 'Anna', 'In de zaal');
 	const screen = await open(browser, PROJECTOR, round.links.projector);
 	await nextStep(facilitator, 'Verhaalkeuze', [anna, screen]);
+	// Anna is typing her story when she changes the language: the page reloads, her text stays.
+	const story = 'Mijn buurman groet me niet meer';
+	await anna.getByLabel(text('nl', 'story_label')).fill(story);
 
 	// By keyboard: open the menu in the header, Escape closes it, then Tab to English.
 	const summary = anna.locator('header details.language-menu > summary');
@@ -128,6 +152,10 @@ test('a participant who switches language in the middle of a round stays in it',
 	await expectLanguage(anna, 'en', 'ltr');
 	await expect(anna.getByRole('heading', { name: text('en', 'joined_heading') })).toBeVisible();
 	await expect(anna.getByText(text('en', 'joined_as').replace('{name}', 'Anna'))).toBeVisible();
+	await expect(anna.getByLabel(text('en', 'story_label'))).toHaveValue(story);
+	// Kept for that reload only: once back in its field, it is gone from the tab's storage.
+	expect(await anna.evaluate(() => sessionStorage.getItem('kleed:drafts'))).toBeNull();
+	await expect(anna.getByRole('button', { name: text('en', 'story_post') })).toBeEnabled();
 	// Still the same person in the same step, and still live: her story reaches the others.
 	const people = facilitator.getByRole('region', { name: /Wie doen er mee/ }).getByRole('listitem');
 	await expect(people).toHaveCount(1);

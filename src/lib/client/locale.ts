@@ -5,6 +5,7 @@ import {
 	setLocale,
 	type Locale
 } from '$lib/paraglide/runtime.js';
+import { keepDrafts } from './drafts';
 
 /**
  * Each language's own name, and its own word for "language", in its own script. Never
@@ -55,10 +56,12 @@ export const languageWords = languages.map((l) => l.word).join(' · ');
  * Chooses the language for this device. Paraglide stores it in a cookie (so the server renders
  * the next page in it, with the right `<html lang dir>`) and reloads the page. A reload keeps a
  * participant in the round: their token lives in localStorage, a facilitator's key in
- * sessionStorage, and the URL (with its fragment) stays the same.
+ * sessionStorage, and the URL (with its fragment) stays the same. What they were typing comes
+ * back too (drafts.ts).
  */
 export function chooseLanguage(locale: Locale): void {
 	if (locale === getLocale()) return;
+	keepDrafts();
 	// Right now, not only after the reload: the page already reads the right way while it loads.
 	document.documentElement.lang = locale;
 	document.documentElement.dir = getTextDirection(locale);

@@ -81,6 +81,8 @@ export function forgetParticipant(code: string): void {
 export function forgetRound(code: string): void {
 	forgetParticipant(code);
 	for (const role of SECRET_ROLES) forgetSecret(role, code);
+	// Text typed before a change of language that never found its field again (drafts.ts).
+	remove('session', 'kleed:drafts');
 }
 
 // Facilitator key and the read-only tokens (projector, observer, shared tablet): per tab only
