@@ -41,7 +41,6 @@ export class Checkpointer {
 	/** Set to 1 by the worker once its connection is closed. */
 	readonly #stoppedFlag = new Int32Array(new SharedArrayBuffer(4));
 	#last: CheckpointResult | null = null;
-	#restarts = 0;
 	#stopped = false;
 	#running = true;
 
@@ -58,9 +57,8 @@ export class Checkpointer {
 		});
 		this.#worker.on('message', (message: { type: string; message?: string } & CheckpointResult) => {
 			if (message.type === 'checkpoint') {
-				const { busy, log, checkpointed, restarted } = message;
-				this.#last = { busy, log, checkpointed, restarted };
-				if (restarted) this.#restarts++;
+				const { busy, checkpointed, restarted } = message;
+				this.#last = { busy, log: message.log, checkpointed, restarted };
 			} else {
 				log.warn({ err: message.message }, 'a WAL checkpoint failed; the next one retries');
 			}
@@ -74,11 +72,6 @@ export class Checkpointer {
 			this.#running = false;
 		});
 		this.#worker.unref();
-	}
-
-	/** How many checkpoints have made the writer start the log again. */
-	get restarts(): number {
-		return this.#restarts;
 	}
 
 	/** False once the thread has ended (stopped, or died). */

@@ -57,9 +57,9 @@ interface Pending {
  * The sync relay: rooms by round code, the write-then-broadcast flusher, and the heartbeat.
  *
  * Durability: doc updates are not sent the moment they happen. They are collected for the rest
- * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a client can never have seen an update that a
- * crash (even SIGKILL) takes back. While a flush sends, each socket is corked: what one client
- * gets in a flush leaves in one write.
+ * of the event-loop tick, written to SQLite in one transaction, and only then broadcast. So a
+ * client can never have seen an update that a crash (even SIGKILL) takes back. While a flush
+ * sends, each socket is corked: what one client gets in a flush leaves in one write.
  *
  * Order at the end of a turn: doc updates (what people do: hearts, hands, steps), then the
  * answers waiting for them, then awareness (presence: soft state, renewed every few seconds).
