@@ -325,3 +325,50 @@ test('a slow tablet (4× CPU slowdown) joins, gives a heart and sees the reveal'
 	// For information only: no thresholds, the machine running the tests varies too much.
 	test.info().annotations.push({ type: 'timing (4× CPU slowdown)', description: times.join('; ') });
 });
+
+test('the room screen shows the whole kleed and everyone around it, also under a warm-up', async ({
+	browser
+}) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator, 'Grote ronde');
+	await facilitator.goto(local(round.links.facilitator));
+	const screen = await open(browser, PROJECTOR, round.links.projector);
+	await facilitator.getByText('Iemand zonder tablet toevoegen').click();
+	for (const name of ['Anna', 'Bram', 'Cem', 'Dirk', 'Eva', 'Fatima', 'Gerrit', 'Hanna']) {
+		await facilitator.getByLabel('Naam', { exact: true }).fill(name);
+		await facilitator.getByRole('button', { name: 'Toevoegen' }).click();
+		await expect(screen.locator('figure.kleed .names').getByText(name)).toBeVisible();
+	}
+	const kleed = screen.locator('figure.kleed');
+	const whole = async () => {
+		// The room's screen is the window in front (Chromium does not lay out hidden ones).
+		await screen.bringToFront();
+		// Nobody scrolls a projector: the cloth and every name are on the screen as it is.
+		await expect(async () => {
+			const boxes = await screen.evaluate(() =>
+				[...document.querySelectorAll('figure.kleed, figure.kleed .names li')].map((el) => {
+					const { top, bottom, left, right } = el.getBoundingClientRect();
+					return { top, bottom, left, right, scrolled: window.scrollY };
+				})
+			);
+			expect(boxes).toHaveLength(9);
+			for (const box of boxes) {
+				expect(box.scrolled).toBe(0);
+				expect(box.top).toBeGreaterThanOrEqual(0);
+				expect(box.left).toBeGreaterThanOrEqual(0);
+				expect(box.bottom).toBeLessThanOrEqual(1080);
+				expect(box.right).toBeLessThanOrEqual(1920);
+			}
+		}).toPass();
+	};
+	await whole();
+	await facilitator
+		.getByLabel('Opwarmer: een vraag of een spel')
+		.fill('Noem een kleur die bij je dag past. Of een geluid dat je vandaag hoorde.');
+	await facilitator
+		.getByRole('region', { name: 'Opwarmer' })
+		.getByRole('button', { name: 'Opslaan' })
+		.click();
+	await expect(screen.getByText('Noem een kleur die bij je dag past.')).toBeVisible();
+	await whole();
+});
