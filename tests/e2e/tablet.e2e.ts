@@ -339,7 +339,6 @@ test('the room screen shows the whole kleed and everyone around it, also under a
 		await facilitator.getByRole('button', { name: 'Toevoegen' }).click();
 		await expect(screen.locator('figure.kleed .names').getByText(name)).toBeVisible();
 	}
-	const kleed = screen.locator('figure.kleed');
 	const whole = async () => {
 		// The room's screen is the window in front (Chromium does not lay out hidden ones).
 		await screen.bringToFront();
