@@ -340,7 +340,7 @@ test('the room screen shows the whole kleed and everyone around it, also under a
 		await expect(screen.locator('figure.kleed .names').getByText(name)).toBeVisible();
 	}
 	const whole = async () => {
-		// The room's screen is the window in front (Chromium does not lay out hidden ones).
+		// In the room, the screen is the window in front.
 		await screen.bringToFront();
 		// Nobody scrolls a projector: the cloth and every name are on the screen as it is.
 		await expect(async () => {
