@@ -9,7 +9,7 @@ import { createApi, type Middleware } from './http/api.ts';
 import { GuessGuard } from './http/guard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
-import type { IntentServices } from './relay/intents.ts';
+import type { IntentServices } from '../src/lib/round/apply.ts';
 import { Relay, type RelayLimits } from './relay/Relay.ts';
 import { RoundStore } from './rounds.ts';
 
@@ -40,29 +40,17 @@ export interface KleedOptions {
 	audio?: AudioService;
 }
 
-/** What intents need besides the doc: SQLite, and the relay for closing connections. */
-export function intentServices(
-	db: Db,
-	rounds: RoundStore,
-	relay: () => Relay,
-	onErased: (code: string) => void = () => {}
-): IntentServices {
+/** What intents keep outside the doc: the ballots and the people's rows in SQLite. */
+export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 	return {
 		ballots: new SqliteBallotBox(db),
 		addPerson: (code, id, name, presence) =>
 			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id }),
 		setLocked: (code, locked) => rounds.setLocked(code, locked),
 		admit: (code, id) => rounds.admit(code, id),
-		removePerson: (code, id) => {
-			rounds.removeParticipant(code, id);
-			relay().closeConnections(code, (c) => c.identity.participantId === id, 'removed');
-		},
+		removePerson: (code, id) => rounds.removeParticipant(code, id),
 		setNewcomer: (code, id, on) => rounds.setNewcomer(code, id, on),
-		setPresence: (code, id, presence) => rounds.setPresence(code, id, presence),
-		erase: (code) => {
-			eraseRound(code, rounds, relay());
-			onErased(code);
-		}
+		setPresence: (code, id, presence) => rounds.setPresence(code, id, presence)
 	};
 }
 
@@ -86,15 +74,14 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 				});
 	const rounds = new RoundStore(db);
 	const guard = new GuessGuard();
-	const relay: Relay = new Relay({
+	const relay = new Relay({
 		persistence: persistence ?? new SqliteDocStore(db),
 		log,
-		services: intentServices(
-			db,
-			rounds,
-			() => relay,
-			(code) => guard.erased(code)
-		),
+		services: intentServices(db, rounds),
+		onErase: (code) => {
+			rounds.erase(code);
+			guard.erased(code);
+		},
 		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
 	});
 	const api = createApi({

@@ -47,7 +47,7 @@ describe('logs', () => {
 		const relay: Relay = new Relay({
 			persistence: new SqliteDocStore(db),
 			log,
-			services: intentServices(db, rounds, () => relay)
+			services: intentServices(db, rounds)
 		});
 		const client = connectMemory(relay, code, { role: 'facilitator' });
 		// An awareness update whose JSON is broken just after a name.

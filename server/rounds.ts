@@ -1,12 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as Y from 'yjs';
-import {
-	DOC_MAP,
-	PROTOCOL_VERSION,
-	type MetaFields,
-	type Presence,
-	type Role
-} from '../src/lib/protocol.ts';
+import { PROTOCOL_VERSION, type Presence, type Role } from '../src/lib/protocol.ts';
+import { DOC_MAP, type MetaFields } from '../src/lib/round/doc.ts';
 import type { Db } from './db.ts';
 import { derivedToken, hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
 

@@ -5,9 +5,7 @@ import {
 	PROTOCOL_VERSION,
 	normalizeCode,
 	pagePaths,
-	DOC_MAP,
 	type ApiError,
-	type WaitingEntry,
 	type AudioGrant,
 	type CreateRoundResponse,
 	type JoinResponse,
@@ -16,6 +14,7 @@ import {
 	type ServerTime,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type WaitingEntry } from '../../src/lib/round/doc.ts';
 import {
 	audioRequest,
 	createRoundRequest,

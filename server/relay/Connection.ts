@@ -7,10 +7,14 @@ import {
 	MessageType,
 	SyncMessageType,
 	type AwarenessUser,
-	type CloseCodeName,
-	type IntentResult
+	type CloseCodeName
 } from '../../src/lib/protocol.ts';
-import { describeIssues, intentRequest } from '../../src/lib/schemas.ts';
+import { applyIntent } from '../../src/lib/round/apply.ts';
+import {
+	parseIntentRequest,
+	type IntentOutcome,
+	type IntentResult
+} from '../../src/lib/round/intents.ts';
 import type { Identity } from '../rounds.ts';
 import {
 	allAwarenessFrame,
@@ -21,11 +25,9 @@ import {
 	isRemoval,
 	parseAwarenessState,
 	permissionDeniedFrame,
-	syncStep1Frame,
 	syncStep2Frame,
 	type AwarenessEntry
 } from './frames.ts';
-import { applyIntent, type IntentOutcome } from './intents.ts';
 import { RateLimiter } from './RateLimiter.ts';
 import type { RelayLimits } from './Relay.ts';
 import type { Room } from './Room.ts';
@@ -73,14 +75,12 @@ export class Connection {
 		return this.#awarenessClientId;
 	}
 
-	get canWrite(): boolean {
-		return this.identity.role === 'facilitator';
-	}
-
-	/** Called once the room is live: the first frames of the y-websocket handshake. */
+	/**
+	 * Called once the room is live: the first frames of the y-websocket handshake. The server never
+	 * asks a client for its state (SyncStep1): nobody but the server writes the doc, so a client
+	 * has nothing the round needs.
+	 */
 	start(): void {
-		// Only writers are asked for their state: a read-only client's SyncStep2 would be refused.
-		if (this.canWrite) this.send(syncStep1Frame(Y.encodeStateVector(this.room.doc)));
 		if (this.room.awareness.getStates().size > 0) this.send(allAwarenessFrame(this.room.awareness));
 	}
 
@@ -183,16 +183,13 @@ export class Connection {
 			}
 			case SyncMessageType.step2:
 			case SyncMessageType.update: {
-				if (!this.canWrite) {
-					// The stock provider answers our state with an empty update; that is no write.
-					if (!isEmptyUpdate(payload)) {
-						this.send(permissionDeniedFrame('read-only connection: changes go through intents'));
-					}
-					return;
+				// The server is the doc's only writer: no client, a facilitator's neither, adds Yjs
+				// structs to a round (a crafted update can cost Yjs quadratic time; the doc grows
+				// only by what intents allow). The payload is never decoded. A stock provider sends an
+				// empty update after syncing; that is no write and gets no answer.
+				if (!isEmptyUpdate(payload)) {
+					this.send(permissionDeniedFrame('read-only connection: changes go through intents'));
 				}
-				// Parse fully before touching the doc, so a malformed update cannot half-apply.
-				Y.decodeUpdate(payload);
-				Y.applyUpdate(this.room.doc, payload, this);
 				return;
 			}
 			default:
@@ -250,16 +247,11 @@ export class Connection {
 		} catch {
 			return this.#answer({ id: 0, ok: false, error: 'invalid', message: 'intent is not JSON' });
 		}
-		const parsed = intentRequest.safeParse(json);
-		if (!parsed.success) {
-			const id =
-				typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : 0;
-			const message = describeIssues(parsed.error)
-				.map((issue) => `${issue.path}: ${issue.message}`)
-				.join('; ');
-			return this.#answer({ id, ok: false, error: 'invalid', message });
+		const parsed = parseIntentRequest(json);
+		if (!parsed.ok) {
+			return this.#answer({ id: parsed.id, ok: false, error: 'invalid', message: parsed.message });
 		}
-		const { id, intent } = parsed.data;
+		const { id, intent } = parsed.request;
 		if (!this.#intentLimiter.take()) {
 			return this.#answer({ id, ok: false, error: 'rate_limited', message: 'slow down a little' });
 		}
@@ -269,9 +261,10 @@ export class Connection {
 				{
 					code: this.room.code,
 					doc: this.room.doc,
-					identity: this.identity,
+					actor: this.identity,
 					now: Date.now,
-					services: this.room.relay.services
+					services: this.room.relay.services,
+					round: this.room.relay.control(this.room.code)
 				},
 				intent
 			);

@@ -3,7 +3,8 @@ import * as encoding from 'lib0/encoding';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode, DOC_MAP, MessageType, type ParticipantEntry } from '../../src/lib/protocol.ts';
+import { CloseCode, MessageType } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type ParticipantEntry } from '../../src/lib/round/doc.ts';
 import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
 import { openDatabase, type Db } from '../db.ts';
 import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
@@ -34,7 +35,7 @@ function makeRelay(persistence: DocPersistence = store, limits: Partial<RelayLim
 		persistence,
 		log,
 		limits,
-		services: intentServices(db, rounds, () => relay)
+		services: intentServices(db, rounds)
 	});
 	return relay;
 }

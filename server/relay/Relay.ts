@@ -2,7 +2,11 @@ import type { Logger } from 'pino';
 import type { DocPersistence } from '../docStore.ts';
 import type { Identity } from '../rounds.ts';
 import type { CloseCodeName } from '../../src/lib/protocol.ts';
-import { SERVER_ORIGIN, type IntentServices } from './intents.ts';
+import {
+	SERVER_ORIGIN,
+	type IntentServices,
+	type RoundControl
+} from '../../src/lib/round/apply.ts';
 import { Connection } from './Connection.ts';
 import { updateFrame } from './frames.ts';
 import { Room } from './Room.ts';
@@ -81,12 +85,17 @@ export class Relay {
 	readonly #heartbeat: ReturnType<typeof setInterval>;
 	#heartbeatSlice = 0;
 
+	readonly #onErase: (code: string) => void;
+
 	constructor(options: {
 		persistence: DocPersistence;
 		services: IntentServices;
 		log: Logger;
 		limits?: Partial<RelayLimits>;
+		/** After a round's room is discarded by `round.erase`: erase what is stored. */
+		onErase?: (code: string) => void;
 	}) {
+		this.#onErase = options.onErase ?? (() => {});
 		this.#persistence = options.persistence;
 		this.services = options.services;
 		this.#log = options.log;
@@ -135,6 +144,20 @@ export class Relay {
 	closeConnections(code: string, match: (conn: Connection) => boolean, name: CloseCodeName): void {
 		const room = this.#rooms.get(code);
 		for (const conn of [...(room?.connections ?? [])]) if (match(conn)) conn.close(name);
+	}
+
+	/** What an intent may do to round `code` beyond its doc. */
+	control(code: string): RoundControl {
+		return {
+			disconnect: (participantId) =>
+				this.closeConnections(code, (c) => c.identity.participantId === participantId, 'removed'),
+			// After the intent's answer has gone out: the erase closes every connection of the round.
+			erase: () =>
+				setImmediate(() => {
+					this.discard(code);
+					this.#onErase(code);
+				})
+		};
 	}
 
 	/** Before a round is erased: writes nothing more, closes every connection, frees the room. */

@@ -5,7 +5,8 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { MessageType, SyncMessageType, type IntentResult } from '../../src/lib/protocol.ts';
+import { MessageType, SyncMessageType } from '../../src/lib/protocol.ts';
+import { type IntentResult } from '../../src/lib/round/intents.ts';
 
 export function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
 	return frame(MessageType.sync, (e) => {

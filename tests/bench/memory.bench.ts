@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createKleed, type Kleed } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import { DOC_MAP } from '../../src/lib/protocol.ts';
+import { DOC_MAP } from '../../src/lib/round/doc.ts';
 
 const log = pino({ level: 'silent' });
 

@@ -1,12 +1,8 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebsocketProvider } from 'y-websocket';
-import {
-	MessageType,
-	type Intent,
-	type IntentRequest,
-	type IntentResult
-} from '../../src/lib/protocol.ts';
+import { MessageType } from '../../src/lib/protocol.ts';
+import { type Intent, type IntentRequest, type IntentResult } from '../../src/lib/round/intents.ts';
 
 /** The binary intent frame a client sends. */
 export function encodeIntent(request: IntentRequest): Uint8Array<ArrayBuffer> {

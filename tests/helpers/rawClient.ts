@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType, PROTOCOL_VERSION, type Intent } from '../../src/lib/protocol.ts';
+import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
+import { type Intent } from '../../src/lib/round/intents.ts';
 
 export interface RawClient {
 	ws: WebSocket;

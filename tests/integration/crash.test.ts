@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DOC_MAP } from '../../src/lib/protocol.ts';
+import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import {
 	createRound,
 	joinRound,

@@ -4,12 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import {
-	DOC_MAP,
-	MessageType,
-	type IntentResult,
-	type ParticipantEntry
-} from '../../src/lib/protocol.ts';
+import { MessageType } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type ParticipantEntry } from '../../src/lib/round/doc.ts';
+import { type IntentResult } from '../../src/lib/round/intents.ts';
 import { encodeIntent } from '../helpers/intents.ts';
 import {
 	createRound,

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DOC_MAP, type VoteFields } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type VoteFields } from '../../src/lib/round/doc.ts';
 import { childServerSuite } from '../helpers/childSuite.ts';
 import { createRound, joinRound, until, upgradeStatus } from '../helpers/server.ts';
 

@@ -4,14 +4,9 @@
  * attack must fail without harming the round. Prints a table: attack, expected, result.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-	CloseCode,
-	DOC_MAP,
-	type ChoiceFields,
-	type CreateRoundResponse,
-	type IntentResult,
-	type VoteFields
-} from '../../src/lib/protocol.ts';
+import { CloseCode, type CreateRoundResponse } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type ChoiceFields, type VoteFields } from '../../src/lib/round/doc.ts';
+import { type IntentResult } from '../../src/lib/round/intents.ts';
 import { intents } from '../helpers/intents.ts';
 import { awarenessFrame, rawClient, updateFrame, type RawClient } from '../helpers/rawClient.ts';
 import {

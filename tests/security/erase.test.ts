@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
-import { DOC_MAP } from '../../src/lib/protocol.ts';
+import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import { createLogger } from '../../server/log.ts';
 import { intents } from '../helpers/intents.ts';
 import {

@@ -4,7 +4,7 @@
  */
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DOC_MAP, type RaisedHand, type VoteFields } from '../../src/lib/protocol.ts';
+import { DOC_MAP, type RaisedHand, type VoteFields } from '../../src/lib/round/doc.ts';
 import { childServerSuite } from '../helpers/childSuite.ts';
 import { rawClient, updateFrame } from '../helpers/rawClient.ts';
 import { createRound, joinRound, until } from '../helpers/server.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DOC_MAP } from '../../src/lib/protocol.ts';
+import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import { intentServices } from '../../server/app.ts';
 import { openDatabase, type Db } from '../../server/db.ts';
 import { SqliteDocStore } from '../../server/docStore.ts';
@@ -111,7 +111,7 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	const relay: Relay = new Relay({
 		persistence: new SqliteDocStore(db),
 		log: pino({ level: 'silent' }),
-		services: intentServices(db, rounds, () => relay)
+		services: intentServices(db, rounds)
 	});
 	const code = rounds.create({ title: '', language: 'nl' }).code;
 	const other = rounds.create({ title: '', language: 'nl' }).code;

@@ -4,42 +4,46 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import {
-	CONSENT_STATES,
 	CloseCode,
-	DOC_MAP,
-	HAPPY_ICONS,
-	KLEED_ICONS,
 	MessageType,
 	PRESENCES,
 	PROTOCOL_VERSION,
 	STEPS,
 	SYNC_PATH,
-	VOTE_STATUSES,
 	type AwarenessState,
-	type ChoiceFields,
-	type ConsentState,
 	type FACILITATOR_META_FIELDS,
-	type HappyEvent,
-	type HappyIcon,
-	type Intent,
-	type IntentRequest,
-	type IntentResult,
-	type KleedIcon,
-	type KleedObject,
-	type MetaFields,
-	type MyVote,
-	type Note,
-	type ParticipantEntry,
 	type Presence,
 	type Role,
 	type ServerTime,
-	type Step,
+	type Step
+} from '$lib/protocol';
+import {
+	CONSENT_STATES,
+	DOC_MAP,
+	HAPPY_ICONS,
+	KLEED_ICONS,
+	VOTE_STATUSES,
+	type ChoiceFields,
+	type ConsentState,
+	type HappyEvent,
+	type HappyIcon,
+	type KleedIcon,
+	type KleedObject,
+	type MetaFields,
+	type Note,
+	type ParticipantEntry,
 	type Story,
 	type TimerState,
 	type VoteFields,
 	type VoteStatus,
 	type WaitingEntry
-} from '$lib/protocol';
+} from '$lib/round/doc';
+import {
+	type Intent,
+	type IntentRequest,
+	type IntentResult,
+	type MyVote
+} from '$lib/round/intents';
 import { audioPresence, type AudioPresence } from './audio/awareness';
 import { handQueue, placeIn, type QueuedHand } from './hands';
 import { newItemId } from './ids';

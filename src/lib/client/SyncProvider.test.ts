@@ -9,13 +9,12 @@ import * as Y from 'yjs';
 import {
 	CLOSE_REASON,
 	CloseCode,
-	DOC_MAP,
 	MessageType,
 	PROTOCOL_VERSION,
-	type AwarenessState,
-	type Intent,
-	type IntentResult
+	type AwarenessState
 } from '$lib/protocol';
+import { DOC_MAP } from '$lib/round/doc';
+import { type Intent, type IntentResult } from '$lib/round/intents';
 import { encodeIntent } from '../../../tests/helpers/intents.ts';
 import { childServerSuite } from '../../../tests/helpers/childSuite.ts';
 import { createRound, joinRound, until } from '../../../tests/helpers/server.ts';

@@ -1,4 +1,4 @@
-import type { IntentResult } from '$lib/protocol';
+import type { IntentResult } from '$lib/round/intents';
 import { closedErrorText, intentErrorText } from './intentErrors';
 
 /**

@@ -17,7 +17,7 @@ import PartyPopper from '@lucide/svelte/icons/party-popper';
 import Star from '@lucide/svelte/icons/star';
 import Sun from '@lucide/svelte/icons/sun';
 import { m } from '$lib/paraglide/messages.js';
-import type { HappyIcon, KleedIcon } from '$lib/protocol';
+import type { HappyIcon, KleedIcon } from '$lib/round/doc';
 
 /** A pictogram with the word or two that goes with it (shown beside it, and read aloud). */
 export interface Pictogram {

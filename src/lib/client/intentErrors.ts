@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { IntentError, IntentResult } from '$lib/protocol';
+import type { IntentError, IntentResult } from '$lib/round/intents';
 
 /**
  * What we tell a person when the server refused an action. The server's `message` is English and

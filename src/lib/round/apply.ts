@@ -1,62 +1,97 @@
+/**
+ * What each intent does: one handler per intent type (a missing one is a compile error), behind
+ * one dispatcher that first checks the table in `intents.ts` (who may send it, in which step,
+ * after the end of the round). Handlers then check ownership and limits and write the doc in a
+ * transaction with origin `'server'`: the server is the doc's only writer.
+ *
+ * Runs on the server only (the browser never imports it); it lives beside the table and the doc
+ * schema so that a round's rules are read in one folder.
+ */
 import * as Y from 'yjs';
+import type { Presence, Role, Step } from '../protocol.ts';
 import {
 	DOC_MAP,
 	PER_PERSON_MAX,
-	type ChoiceFields,
+	nextProposal,
+	readChoice,
+	readHands,
+	readMeta,
+	readVote,
+	winner,
 	type HappyEvent,
-	type Intent,
-	type IntentError,
-	type IntentType,
 	type KleedObject,
-	type MetaFields,
 	type Note,
 	type ParticipantEntry,
-	type Presence,
 	type RaisedHand,
-	type Step,
 	type Story,
 	type TimerState,
 	type VoteFields,
 	type WaitingEntry
-} from '../../src/lib/protocol.ts';
-import type { BallotBox } from '../ballots.ts';
-import type { Identity } from '../rounds.ts';
-import { nextProposal, winner } from './tally.ts';
+} from './doc.ts';
+import {
+	INTENTS,
+	type Intent,
+	type IntentError,
+	type IntentOf,
+	type IntentOutcome,
+	type IntentType
+} from './intents.ts';
 
-/** The transaction origin of every change the server makes on someone's behalf. */
+/** The transaction origin of every change the server makes. */
 export const SERVER_ORIGIN = 'server';
 
-export type IntentOutcome =
-	{ ok: true; data?: unknown } | { ok: false; error: IntentError; message: string };
+/** Who sends an intent: always from the connection's token, never from the message. */
+export interface Actor {
+	role: Role;
+	participantId?: string;
+	name?: string;
+}
 
-/** What intents need beyond the doc: the secret ballots, the people, the round itself. */
+/** The secret ballots, kept outside the doc (SQLite on the server). */
+export interface Ballots {
+	cast(code: string, round: number, voter: string, storyId: string): void;
+	clear(code: string, round: number, voter: string): void;
+	mine(code: string, round: number, voter: string): string | null;
+	/** How many people have voted in this round. */
+	count(code: string, round: number): number;
+	/** Hearts per story id. */
+	tally(code: string, round: number): Record<string, number>;
+	/** Drops every ballot for one story (it was removed during the vote). */
+	dropStory(code: string, round: number, storyId: string): void;
+}
+
+/** What intents keep outside the doc: the ballots and the people's rows (with their tokens). */
 export interface IntentServices {
-	ballots: BallotBox;
+	ballots: Ballots;
 	addPerson(code: string, id: string, name: string, presence: Presence): void;
 	setLocked(code: string, locked: boolean): void;
 	/** False when nobody with this id is waiting. */
 	admit(code: string, id: string): boolean;
-	/** Deletes the person (token revoked) and closes their connections with `removed`. */
+	/** Deletes the person: their token stops working. */
 	removePerson(code: string, id: string): void;
 	setNewcomer(code: string, id: string, on: boolean): void;
 	/** Where someone sits, kept in the database too: the counts of an erased round use it. */
 	setPresence(code: string, id: string, presence: Presence): void;
-	/** Erases the round: called after the intent's answer has gone out. */
-	erase(code: string): void;
+}
+
+/** What the live round (the relay) does for an intent beyond the doc. */
+export interface RoundControl {
+	/** Closes the connections of one participant with `removed` (their device is told kindly). */
+	disconnect(participantId: string): void;
+	/** Erases the round once this intent's answer has gone out (every connection gets 4404). */
+	erase(): void;
 }
 
 export interface IntentContext {
 	code: string;
 	doc: Y.Doc;
-	identity: Identity;
+	actor: Actor;
 	now: () => number;
 	services: IntentServices;
+	round: RoundControl;
 }
 
-type Handler<K extends IntentType> = (
-	ctx: IntentContext,
-	intent: Extract<Intent, { type: K }>
-) => IntentOutcome;
+type Handler<K extends IntentType> = (ctx: IntentContext, intent: IntentOf<K>) => IntentOutcome;
 type Handlers = { [K in IntentType]: Handler<K> };
 
 const OK: IntentOutcome = { ok: true };
@@ -66,6 +101,29 @@ const fail =
 const forbidden = fail('forbidden');
 const conflict = fail('conflict');
 const notFound = fail('not_found');
+
+/* ---------------------------------------------------------------------------------------------
+ * The dispatcher: the table's rules, checked once for every intent
+ * ------------------------------------------------------------------------------------------- */
+
+/** Applies an intent that passed `parseIntentRequest`. */
+export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
+	const spec = INTENTS[intent.type];
+	const { role } = ctx.actor;
+	const facilitator = role === 'facilitator';
+	const meta = readMeta(maps(ctx.doc).meta);
+	if (!facilitator && !spec.afterEnd && meta.endedAt !== null) {
+		return conflict('the round has ended');
+	}
+	if (!(spec.roles as readonly Role[]).includes(role)) {
+		return forbidden(`${intent.type} is not for the ${role} role`);
+	}
+	if (!facilitator && spec.steps && (meta.step === null || !spec.steps.includes(meta.step))) {
+		return conflict(`this is possible in the ${spec.steps.join('/')} step (now: ${meta.step})`);
+	}
+	const handler = handlers[intent.type] as Handler<IntentType>;
+	return handler(ctx, intent as never);
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Reading and writing the doc
@@ -88,30 +146,8 @@ const maps = (doc: Y.Doc) => ({
 	waiting: doc.getMap<WaitingEntry>(DOC_MAP.waiting)
 });
 
-const meta = <K extends keyof MetaFields>(doc: Y.Doc, key: K) =>
-	maps(doc).meta.get(key) as MetaFields[K] | undefined;
-
-function readVote(doc: Y.Doc): VoteFields {
-	const v = maps(doc).vote;
-	return {
-		status: (v.get('status') as VoteFields['status']) ?? 'idle',
-		round: (v.get('round') as number) ?? 0,
-		candidates: (v.get('candidates') as string[]) ?? [],
-		voted: (v.get('voted') as number) ?? 0,
-		totals: v.get('totals') as Record<string, number> | undefined,
-		byHand: v.get('byHand') as boolean | undefined
-	};
-}
-
-function readChoice(doc: Y.Doc): ChoiceFields {
-	const c = maps(doc).choice;
-	return {
-		storyId: (c.get('storyId') as string | null) ?? null,
-		consent: (c.get('consent') as ChoiceFields['consent']) ?? null,
-		answeredBy: c.get('answeredBy') as ChoiceFields['answeredBy'],
-		declined: (c.get('declined') as string[]) ?? []
-	};
-}
+const voteOf = (ctx: IntentContext) => readVote(maps(ctx.doc).vote);
+const choiceOf = (ctx: IntentContext) => readChoice(maps(ctx.doc).choice);
 
 /** Writes every field of a flat map; `undefined` deletes the key. */
 function writeFields(map: Y.Map<unknown>, fields: object): void {
@@ -134,18 +170,20 @@ function propose(doc: Y.Doc, storyId: string | null, declined: string[]): void {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Who is asking
+ * Ownership (the table's `owner` column)
  * ------------------------------------------------------------------------------------------- */
 
-const isFacilitator = (ctx: IntentContext) => ctx.identity.role === 'facilitator';
+const isFacilitator = (ctx: IntentContext) => ctx.actor.role === 'facilitator';
 
 /** The participant id of a participant connection, or null. */
 function self(ctx: IntentContext): string | null {
-	return ctx.identity.role === 'participant' ? (ctx.identity.participantId ?? null) : null;
+	return ctx.actor.role === 'participant' ? (ctx.actor.participantId ?? null) : null;
 }
 
+const isOutcome = (x: object): x is IntentOutcome => 'ok' in x;
+
 /**
- * Whose item a new piece of content is. A participant adds only their own (`by` absent or their
+ * `author`: whose item new content is. A participant adds only their own (`by` absent or their
  * own id); a facilitator may add for anyone on the kleed, or for nobody (`null`: "zonder naam").
  */
 function author(
@@ -157,29 +195,8 @@ function author(
 		if (by !== undefined && by !== me) return forbidden('you can only add your own items');
 		return { by: me };
 	}
-	if (!isFacilitator(ctx)) return forbidden('this role cannot add items');
 	if (by && !maps(ctx.doc).participants.has(by)) return notFound('no such person in this round');
 	return { by: by ?? null };
-}
-
-const isOutcome = (x: object): x is IntentOutcome => 'ok' in x;
-
-/** Participants act only in the step their action belongs to; facilitators at any time. */
-function participantStep(ctx: IntentContext, step: Step): IntentOutcome | null {
-	if (isFacilitator(ctx)) return null;
-	const now = meta(ctx.doc, 'step');
-	return now === step ? null : conflict(`this is possible in the ${step} step (now: ${now})`);
-}
-
-/** The author of new content, if they may add it now: participants only in `step`. */
-function authorIn(
-	ctx: IntentContext,
-	by: string | null | undefined,
-	step: Step
-): { by: string | null } | IntentOutcome {
-	const who = author(ctx, by);
-	if (isOutcome(who)) return who;
-	return participantStep(ctx, step) ?? who;
 }
 
 /** Adds a keyed item (happy event, kleed object) idempotently, within a per-person limit. */
@@ -204,7 +221,7 @@ function addItem<T extends { by: string | null }>(
 	return OK;
 }
 
-/** Removes an item: its owner or a facilitator. Removing what is gone already is fine. */
+/** `own`: removes an item: its owner or a facilitator. Removing what is gone already is fine. */
 function removeItem<T extends { by: string | null }>(
 	ctx: IntentContext,
 	map: Y.Map<T>,
@@ -218,13 +235,13 @@ function removeItem<T extends { by: string | null }>(
 }
 
 /**
- * Whose note or mark this is: a participant's own, or — recorded by a facilitator — that of
- * someone without a device of their own.
+ * `noDevice`: whose note or mark this is: a participant's own, or, recorded by a facilitator,
+ * that of someone without a device of their own.
  */
 function noteOwner(ctx: IntentContext, by: string | undefined): string | IntentOutcome {
 	const me = self(ctx);
 	if (me) return by === undefined || by === me ? me : forbidden('you can only speak for yourself');
-	if (!isFacilitator(ctx) || by === undefined) return forbidden('only a participant leaves this');
+	if (by === undefined) return forbidden('only a participant leaves this');
 	const person = maps(ctx.doc).participants.get(by);
 	if (!person) return notFound('no such person in this round');
 	if (!person.noDevice) return forbidden('this person has a device of their own');
@@ -236,13 +253,10 @@ function setNote(
 	ctx: IntentContext,
 	map: Y.Map<Note>,
 	text: string,
-	by: string | undefined,
-	step: Step
+	by: string | undefined
 ): IntentOutcome {
 	const owner = noteOwner(ctx, by);
 	if (typeof owner !== 'string') return owner;
-	const wrongStep = participantStep(ctx, step);
-	if (wrongStep) return wrongStep;
 	server(ctx, () => {
 		if (text === '') map.delete(owner);
 		else if (map.get(owner)?.text !== text) map.set(owner, { text, at: ctx.now() });
@@ -250,11 +264,10 @@ function setNote(
 	return OK;
 }
 
-/** Who a vote is for: a participant votes for themselves, the shared tablet for whoever chose. */
+/** `voter`: a participant votes for themselves, the shared tablet for whoever chose. */
 function voter(ctx: IntentContext, as: string | undefined): string | IntentOutcome {
 	const me = self(ctx);
 	if (me) return as === undefined || as === me ? me : forbidden('you can only vote for yourself');
-	if (ctx.identity.role !== 'tablet') return forbidden('this role cannot vote');
 	if (!as) return fail('invalid')('say who votes ("as")');
 	if (!maps(ctx.doc).participants.has(as)) return notFound('no such person in this round');
 	return as;
@@ -267,23 +280,25 @@ function recount(ctx: IntentContext, vote: VoteFields): void {
 
 /** Publishes totals and proposes the winner; on a tie the facilitator decides. */
 function publish(ctx: IntentContext, fields: VoteFields): void {
-	const { declined } = readChoice(ctx.doc);
+	const { declined } = choiceOf(ctx);
 	server(ctx, () => {
-		writeFields(maps(ctx.doc).vote, fields);
+		writeFields(maps(ctx.doc).vote, {
+			totals: undefined,
+			byHand: undefined,
+			...fields
+		});
 		propose(ctx.doc, winner(fields.totals ?? {}, fields.candidates), declined);
 	});
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The handlers: one per intent type (a missing one is a compile error).
+ * The handlers
  * ------------------------------------------------------------------------------------------- */
 
 const handlers: Handlers = {
 	join(ctx, intent) {
-		const { participantId, name } = ctx.identity;
-		if (ctx.identity.role !== 'participant' || !participantId || !name) {
-			return forbidden('only a participant can join the kleed');
-		}
+		const { participantId, name } = ctx.actor;
+		if (!participantId || !name) return forbidden('only a participant can join the kleed');
 		const { participants } = maps(ctx.doc);
 		const existing = participants.get(participantId);
 		if (existing && existing.presence === intent.presence && existing.name === name) return OK;
@@ -301,7 +316,7 @@ const handlers: Handlers = {
 	},
 
 	'happy.add'(ctx, intent) {
-		const who = authorIn(ctx, intent.by, 'opening');
+		const who = author(ctx, intent.by);
 		if (isOutcome(who)) return who;
 		const item: HappyEvent = { icon: intent.icon, text: intent.text, by: who.by, at: ctx.now() };
 		return addItem(ctx, maps(ctx.doc).happy, intent.id, item, PER_PERSON_MAX.happy);
@@ -312,7 +327,7 @@ const handlers: Handlers = {
 	},
 
 	'kleed.place'(ctx, intent) {
-		const who = authorIn(ctx, intent.by, 'opening');
+		const who = author(ctx, intent.by);
 		if (isOutcome(who)) return who;
 		const item: KleedObject = { icon: intent.icon, by: who.by, at: ctx.now() };
 		return addItem(ctx, maps(ctx.doc).kleed, intent.id, item, PER_PERSON_MAX.kleed);
@@ -323,7 +338,7 @@ const handlers: Handlers = {
 	},
 
 	'story.post'(ctx, intent) {
-		const who = authorIn(ctx, intent.by, 'choice');
+		const who = author(ctx, intent.by);
 		if (isOutcome(who)) return who;
 		const { stories } = maps(ctx.doc);
 		const existing = stories.get(intent.id);
@@ -333,7 +348,7 @@ const handlers: Handlers = {
 				: conflict('this id is already used');
 		}
 		if (!isFacilitator(ctx)) {
-			if (readVote(ctx.doc).status === 'open') return conflict('voting is open');
+			if (voteOf(ctx).status === 'open') return conflict('voting is open');
 			for (const story of stories.values()) {
 				if (story.by === who.by) return conflict('you already have a story on the kleed');
 			}
@@ -347,14 +362,14 @@ const handlers: Handlers = {
 		const { stories, vote } = maps(ctx.doc);
 		const story = stories.get(intent.id);
 		if (!story) return OK;
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		const inVote = current.status === 'open' && current.candidates.includes(intent.id);
 		if (!isFacilitator(ctx)) {
 			if (story.by === null || story.by !== self(ctx)) return forbidden('this is not your story');
 			if (inVote) return conflict('voting is open');
 		}
 		if (inVote) ctx.services.ballots.dropStory(ctx.code, current.round, intent.id);
-		const choice = readChoice(ctx.doc);
+		const choice = choiceOf(ctx);
 		server(ctx, () => {
 			stories.delete(intent.id);
 			if (inVote) {
@@ -365,12 +380,11 @@ const handlers: Handlers = {
 			}
 			if (choice.storyId === intent.id) propose(ctx.doc, null, choice.declined);
 		});
-		if (inVote) recount(ctx, readVote(ctx.doc));
+		if (inVote) recount(ctx, voteOf(ctx));
 		return OK;
 	},
 
 	'story.retell'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator retells a story');
 		const { stories } = maps(ctx.doc);
 		const story = stories.get(intent.id);
 		if (!story) return notFound('no such story');
@@ -383,8 +397,7 @@ const handlers: Handlers = {
 	},
 
 	'vote.open'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator opens the vote');
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		if (current.status === 'open' && current.round === intent.round) return OK;
 		if (intent.round !== current.round + 1) {
 			return conflict(`the next vote is number ${current.round + 1}`);
@@ -393,7 +406,7 @@ const handlers: Handlers = {
 		const candidates = [...new Set(intent.candidates ?? [...stories.keys()])];
 		if (candidates.length === 0) return conflict('there are no stories to vote on');
 		if (candidates.some((c) => !stories.has(c))) return notFound('no such story');
-		const { declined } = readChoice(ctx.doc);
+		const { declined } = choiceOf(ctx);
 		server(ctx, () => {
 			writeFields(maps(ctx.doc).vote, {
 				status: 'open',
@@ -411,7 +424,7 @@ const handlers: Handlers = {
 	'vote.cast'(ctx, intent) {
 		const who = voter(ctx, intent.as);
 		if (typeof who !== 'string') return who;
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		if (current.status !== 'open') return conflict('voting is not open');
 		if (!current.candidates.includes(intent.storyId)) return notFound('no such story in this vote');
 		ctx.services.ballots.cast(ctx.code, current.round, who, intent.storyId);
@@ -422,7 +435,7 @@ const handlers: Handlers = {
 	'vote.clear'(ctx, intent) {
 		const who = voter(ctx, intent.as);
 		if (typeof who !== 'string') return who;
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		if (current.status !== 'open') return conflict('voting is not open');
 		ctx.services.ballots.clear(ctx.code, current.round, who);
 		recount(ctx, current);
@@ -435,15 +448,14 @@ const handlers: Handlers = {
 		if (!me || (intent.as !== undefined && intent.as !== me)) {
 			return forbidden('only the voter can see their own vote');
 		}
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		const storyId =
 			current.status === 'idle' ? null : ctx.services.ballots.mine(ctx.code, current.round, me);
 		return { ok: true, data: { storyId } };
 	},
 
 	'vote.reveal'(ctx) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator reveals the vote');
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		if (current.status === 'revealed') return OK;
 		if (current.status !== 'open') return conflict('voting is not open');
 		const hearts = ctx.services.ballots.tally(ctx.code, current.round);
@@ -453,11 +465,10 @@ const handlers: Handlers = {
 	},
 
 	'vote.byHand'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator counts hands');
 		const { stories } = maps(ctx.doc);
 		const candidates = Object.keys(intent.totals);
 		if (candidates.some((c) => !stories.has(c))) return notFound('no such story');
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		publish(ctx, {
 			status: 'revealed',
 			round: current.status === 'idle' ? current.round + 1 : current.round,
@@ -470,8 +481,7 @@ const handlers: Handlers = {
 	},
 
 	'vote.reset'(ctx) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator resets the vote');
-		const current = readVote(ctx.doc);
+		const current = voteOf(ctx);
 		server(ctx, () => {
 			writeFields(maps(ctx.doc).vote, {
 				status: 'idle',
@@ -487,9 +497,8 @@ const handlers: Handlers = {
 	},
 
 	'choice.pick'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator picks the story');
 		if (!maps(ctx.doc).stories.has(intent.storyId)) return notFound('no such story');
-		const choice = readChoice(ctx.doc);
+		const choice = choiceOf(ctx);
 		if (choice.storyId === intent.storyId) return OK;
 		const declined = choice.declined.filter((d) => d !== intent.storyId);
 		server(ctx, () => propose(ctx.doc, intent.storyId, declined));
@@ -497,7 +506,7 @@ const handlers: Handlers = {
 	},
 
 	'consent.answer'(ctx, intent) {
-		const choice = readChoice(ctx.doc);
+		const choice = choiceOf(ctx);
 		const story = choice.storyId ? maps(ctx.doc).stories.get(choice.storyId) : undefined;
 		if (!choice.storyId || !story) return conflict('no story is waiting for an answer');
 		const owner = story.by !== null && story.by === self(ctx);
@@ -513,7 +522,7 @@ const handlers: Handlers = {
 				return;
 			}
 			const declined = [...choice.declined, choice.storyId!];
-			const vote = readVote(ctx.doc);
+			const vote = voteOf(ctx);
 			propose(ctx.doc, nextProposal(vote.totals ?? {}, vote.candidates, declined), declined);
 		});
 		return OK;
@@ -522,8 +531,6 @@ const handlers: Handlers = {
 	'recognize.set'(ctx, intent) {
 		const owner = noteOwner(ctx, intent.by);
 		if (typeof owner !== 'string') return owner;
-		const wrongStep = participantStep(ctx, 'broadening');
-		if (wrongStep) return wrongStep;
 		const { recognize } = maps(ctx.doc);
 		if (recognize.has(owner) !== intent.on) {
 			server(ctx, () => (intent.on ? recognize.set(owner, true) : recognize.delete(owner)));
@@ -532,11 +539,11 @@ const handlers: Handlers = {
 	},
 
 	'takeaway.set'(ctx, intent) {
-		return setNote(ctx, maps(ctx.doc).takeaways, intent.text, intent.by, 'closing');
+		return setNote(ctx, maps(ctx.doc).takeaways, intent.text, intent.by);
 	},
 
 	'kindword.set'(ctx, intent) {
-		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, intent.by, 'closing');
+		return setNote(ctx, maps(ctx.doc).kindWords, intent.text, intent.by);
 	},
 
 	'hand.raise'(ctx) {
@@ -564,10 +571,8 @@ const handlers: Handlers = {
 	},
 
 	'hand.give'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator gives the word');
 		const { hands, floor, participants } = maps(ctx.doc);
-		const queue = [...hands.entries()].sort(([, a], [, b]) => a.order - b.order);
-		const who = intent.who ?? queue[0]?.[0];
+		const who = intent.who ?? readHands(hands)[0]?.id;
 		if (!who) return conflict('no hand is raised');
 		if (!participants.has(who)) return notFound('no such person in this round');
 		if (floor.get('speaker') === who && !hands.has(who)) return OK;
@@ -580,7 +585,6 @@ const handlers: Handlers = {
 	},
 
 	'hands.clear'(ctx) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator lowers all hands');
 		const { hands, floor } = maps(ctx.doc);
 		server(ctx, () => {
 			hands.clear();
@@ -590,8 +594,35 @@ const handlers: Handlers = {
 		return OK;
 	},
 
+	'step.set'(ctx, intent) {
+		const { meta } = maps(ctx.doc);
+		const now = readMeta(meta).step;
+		// Already there: the same move sent twice (a double click, a resend, the co-facilitator).
+		if (now === intent.to) return OK;
+		if (now !== intent.from) {
+			return conflict(`the round is in the ${now} step now, not in ${intent.from}`);
+		}
+		server(ctx, () => meta.set('step', intent.to));
+		return OK;
+	},
+
+	'text.set'(ctx, intent) {
+		const { meta } = maps(ctx.doc);
+		if ((meta.get(intent.field) ?? '') !== intent.text) {
+			server(ctx, () => meta.set(intent.field, intent.text));
+		}
+		return OK;
+	},
+
+	'names.hide'(ctx, intent) {
+		const { meta } = maps(ctx.doc);
+		if ((meta.get('hideNames') ?? false) !== intent.on) {
+			server(ctx, () => meta.set('hideNames', intent.on));
+		}
+		return OK;
+	},
+
 	'person.add'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator adds people');
 		const { participants } = maps(ctx.doc);
 		const existing = participants.get(intent.id);
 		if (existing) {
@@ -612,7 +643,6 @@ const handlers: Handlers = {
 	},
 
 	'timer.set'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator sets timers');
 		const durationMs = intent.seconds * 1000;
 		const timer: TimerState = { durationMs, endsAt: null, remainingMs: durationMs };
 		server(ctx, () => maps(ctx.doc).timers.set(intent.step, timer));
@@ -620,7 +650,6 @@ const handlers: Handlers = {
 	},
 
 	'timer.start'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator starts timers');
 		const { timers } = maps(ctx.doc);
 		const timer = timers.get(intent.step);
 		if (!timer) return conflict('set a time first');
@@ -632,7 +661,6 @@ const handlers: Handlers = {
 	},
 
 	'timer.pause'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator pauses timers');
 		const { timers } = maps(ctx.doc);
 		const timer = timers.get(intent.step);
 		if (!timer || timer.endsAt === null) return OK;
@@ -642,7 +670,6 @@ const handlers: Handlers = {
 	},
 
 	'round.lock'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator locks the round');
 		ctx.services.setLocked(ctx.code, intent.locked);
 		const { meta } = maps(ctx.doc);
 		if ((meta.get('locked') ?? false) !== intent.locked) {
@@ -652,7 +679,6 @@ const handlers: Handlers = {
 	},
 
 	'door.admit'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator lets people in');
 		const { waiting } = maps(ctx.doc);
 		const admitted = ctx.services.admit(ctx.code, intent.who);
 		if (waiting.has(intent.who)) server(ctx, () => waiting.delete(intent.who));
@@ -660,7 +686,6 @@ const handlers: Handlers = {
 	},
 
 	'door.refuse'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator sends people away');
 		const { waiting } = maps(ctx.doc);
 		if (!waiting.has(intent.who)) return OK;
 		ctx.services.removePerson(ctx.code, intent.who);
@@ -669,10 +694,10 @@ const handlers: Handlers = {
 	},
 
 	'person.remove'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator removes someone');
 		const { participants, hands, recognize, floor } = maps(ctx.doc);
 		ctx.services.removePerson(ctx.code, intent.who);
-		const current = readVote(ctx.doc);
+		ctx.round.disconnect(intent.who);
+		const current = voteOf(ctx);
 		server(ctx, () => {
 			participants.delete(intent.who);
 			hands.delete(intent.who);
@@ -685,7 +710,6 @@ const handlers: Handlers = {
 	},
 
 	'person.newcomer'(ctx, intent) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator ticks newcomers');
 		const { participants } = maps(ctx.doc);
 		const entry = participants.get(intent.who);
 		if (!entry) return notFound('no such person in this round');
@@ -700,33 +724,14 @@ const handlers: Handlers = {
 	},
 
 	'round.erase'(ctx) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator erases the round');
-		// After this answer has gone out: the erase closes every connection of the round.
-		setImmediate(() => ctx.services.erase(ctx.code));
+		ctx.round.erase();
 		return OK;
 	},
 
 	'round.end'(ctx) {
-		if (!isFacilitator(ctx)) return forbidden('only a facilitator ends the round');
-		if (meta(ctx.doc, 'endedAt') === undefined) {
+		if (readMeta(maps(ctx.doc).meta).endedAt === null) {
 			server(ctx, () => maps(ctx.doc).meta.set('endedAt', ctx.now()));
 		}
 		return OK;
 	}
 };
-
-/** Intents a participant or the shared tablet may still send after the round has ended. */
-const AFTER_END: ReadonlySet<IntentType> = new Set(['join', 'vote.mine']);
-
-/** Applies an intent that already passed schema validation. */
-export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
-	if (
-		!isFacilitator(ctx) &&
-		!AFTER_END.has(intent.type) &&
-		meta(ctx.doc, 'endedAt') !== undefined
-	) {
-		return conflict('the round has ended');
-	}
-	const handler = handlers[intent.type] as Handler<IntentType>;
-	return handler(ctx, intent as never);
-}

@@ -1,19 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { intentServices } from '../../../server/app.ts';
+import { openDatabase, type Db } from '../../../server/db.ts';
+import { RoundStore, type Identity } from '../../../server/rounds.ts';
+import type { Step } from '../protocol.ts';
+import { applyIntent, type IntentServices, type RoundControl } from './apply.ts';
 import {
 	DOC_MAP,
+	leaders,
+	nextProposal,
+	ranked,
+	winner,
 	type ChoiceFields,
-	type Intent,
-	type Step,
 	type Story,
 	type VoteFields
-} from '../../src/lib/protocol.ts';
-import { intentRequest } from '../../src/lib/schemas.ts';
-import { intentServices } from '../app.ts';
-import { openDatabase, type Db } from '../db.ts';
-import { RoundStore, type Identity } from '../rounds.ts';
-import { applyIntent, type IntentOutcome, type IntentServices } from './intents.ts';
-import { leaders, nextProposal, ranked, winner } from './tally.ts';
+} from './doc.ts';
+import { parseIntentRequest, type Intent, type IntentOutcome } from './intents.ts';
 
 let db: Db;
 let rounds: RoundStore;
@@ -27,7 +29,7 @@ const observer: Identity = { role: 'observer' };
 const projector: Identity = { role: 'projector' };
 
 function run(identity: Identity, intent: Intent): IntentOutcome {
-	return applyIntent({ code, doc, identity, now: () => now, services }, intent);
+	return applyIntent({ code, doc, actor: identity, now: () => now, services, round }, intent);
 }
 
 /** A participant who has joined the kleed. */
@@ -47,23 +49,18 @@ const expectError = (outcome: IntentOutcome, error: string) =>
 	expect(outcome).toMatchObject({ ok: false, error });
 
 let services: IntentServices;
-/** What the services did that a doc cannot show: closed connections, erased rounds. */
+/** What the live round did that a doc cannot show: closed connections, erased rounds. */
 let effects: string[];
+let round: RoundControl;
 
 beforeEach(() => {
 	db = openDatabase(':memory:');
 	rounds = new RoundStore(db);
 	effects = [];
-	const real = intentServices(db, rounds, () => {
-		throw new Error('no relay in these tests');
-	});
-	services = {
-		...real,
-		removePerson: (c, id) => {
-			rounds.removeParticipant(c, id);
-			effects.push(`removed ${id}`);
-		},
-		erase: (c) => effects.push(`erase ${c}`)
+	services = intentServices(db, rounds);
+	round = {
+		disconnect: (id) => effects.push(`removed ${id}`),
+		erase: () => effects.push(`erase ${code}`)
 	};
 	code = rounds.create({ title: '', language: 'nl' }).code;
 	doc = new Y.Doc();
@@ -72,7 +69,7 @@ beforeEach(() => {
 });
 
 describe('intent schema', () => {
-	const valid = (intent: unknown) => intentRequest.safeParse({ id: 1, intent }).success;
+	const valid = (intent: unknown) => parseIntentRequest({ id: 1, intent }).ok;
 
 	it('accepts well-formed intents of every kind', () => {
 		expect(valid({ type: 'story.post', id: 'abcdef12', text: 'Mijn buurman' })).toBe(true);
@@ -473,5 +470,55 @@ describe('hand queue', () => {
 		// A later hand queues behind everyone who came before, never in front.
 		run(anna, { type: 'hand.raise' });
 		expect((map<{ order: number }>('hands').get(anna.id) as { order: number }).order).toBe(3);
+	});
+});
+
+describe('steering the round', () => {
+	const step = () => map<unknown>('meta').get('step');
+
+	it('moves the step once when the same move arrives twice (a double click)', () => {
+		const move: Intent = { type: 'step.set', from: 'opening', to: 'choice' };
+		expect(run(facilitator, move)).toEqual({ ok: true });
+		expect(run(facilitator, move)).toEqual({ ok: true });
+		expect(step()).toBe('choice');
+	});
+
+	it('refuses a move from a step the round has left (a co-facilitator moved first)', () => {
+		run(facilitator, { type: 'step.set', from: 'opening', to: 'choice' });
+		const late = run(facilitator, { type: 'step.set', from: 'opening', to: 'deepening' });
+		expectError(late, 'conflict');
+		expect(late).toMatchObject({ message: expect.stringContaining('choice') });
+		expect(step()).toBe('choice');
+	});
+
+	it("sets the facilitator's texts and the projector's names, and nobody else may", () => {
+		run(facilitator, { type: 'text.set', field: 'mote', text: 'Wie kent dit?' });
+		run(facilitator, { type: 'names.hide', on: true });
+		expect(map<unknown>('meta').get('mote')).toBe('Wie kent dit?');
+		expect(map<unknown>('meta').get('hideNames')).toBe(true);
+		const anna = person('Anna');
+		for (const who of [anna, tablet, observer, projector]) {
+			expectError(run(who, { type: 'step.set', from: 'opening', to: 'closing' }), 'forbidden');
+			expectError(run(who, { type: 'text.set', field: 'warmup', text: 'x' }), 'forbidden');
+			expectError(run(who, { type: 'names.hide', on: false }), 'forbidden');
+		}
+		expect(step()).toBe('opening');
+	});
+
+	it('refuses a text field that is not one of the four, and a text over 300 characters', () => {
+		const valid = (intent: unknown) => parseIntentRequest({ id: 1, intent }).ok;
+		expect(valid({ type: 'text.set', field: 'title', text: 'x' })).toBe(false);
+		expect(valid({ type: 'text.set', field: 'mote', text: 'x'.repeat(301) })).toBe(false);
+		expect(valid({ type: 'step.set', from: 'opening', to: 'elsewhere' })).toBe(false);
+	});
+
+	it('tells the live round to close the connections of someone removed, and to erase', () => {
+		const anna = person('Anna');
+		run(facilitator, { type: 'person.remove', who: anna.id });
+		expect(effects).toEqual([`removed ${anna.id}`]);
+		expect(map('participants').has(anna.id)).toBe(false);
+		expect(rounds.verifyToken(code, 'x')).toBeNull();
+		run(facilitator, { type: 'round.erase' });
+		expect(effects).toEqual([`removed ${anna.id}`, `erase ${code}`]);
 	});
 });
