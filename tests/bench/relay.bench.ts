@@ -7,7 +7,9 @@
  *   npm run bench -- --rounds 300 --only kleed          # one relay only, while iterating
  *   npm run bench -- --rounds 300 --timeline /tmp/tl     # CSV of every delivery: stalls or spread?
  *
- * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
+ * Each round has 1 facilitator steering (one change per second, with its send time in it: for
+ * Kleed a `text.set` intent, which the server checks and writes, since no client writes the doc;
+ * for the reference a direct doc write of the same field) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
  * awareness every 5 s and raise or lower their hand every 10 s: an intent to Kleed, which checks it
  * and writes the change; a direct doc write to the reference, which knows no intents (before, it
@@ -65,6 +67,8 @@ async function worker() {
 	};
 	let cpuAtGo = process.cpuUsage();
 	const timers: ReturnType<typeof setInterval>[] = [];
+	/** Ids of the facilitators' intents (answers are not read: the deliveries are what is timed). */
+	let writeNo = 0;
 
 	process.on('message', async (message: { type: string; [k: string]: unknown }) => {
 		if (message.type === 'connect') {
@@ -86,15 +90,16 @@ async function worker() {
 				providers.push(p);
 				return p;
 			};
-			const writers: { doc: Y.Doc }[] = [];
+			const writers: WebsocketProvider[] = [];
 			for (const round of rounds) {
-				const f = make(round.room, round.facilitator);
-				writers.push({ doc: f.doc });
+				writers.push(make(round.room, round.facilitator));
 				for (const token of round.participants) {
 					const p = make(round.room, token);
-					p.doc.getMap('bench').observe(() => {
-						const sent = p.doc.getMap('bench').get('t') as number | undefined;
-						if (sent === undefined) return;
+					const meta = p.doc.getMap('meta');
+					meta.observe((event) => {
+						if (!event.keysChanged.has('warmup')) return;
+						const sent = Number(meta.get('warmup'));
+						if (!Number.isFinite(sent)) return;
 						result.latencies.push(performance.now() - sent);
 						result.sentAt.push(performance.timeOrigin + sent);
 						result.deliveries++;
@@ -116,7 +121,7 @@ async function worker() {
 			return;
 		}
 		if (message.type === 'go') {
-			const writers = (globalThis as { writers?: { doc: Y.Doc }[] }).writers!;
+			const writers = (globalThis as { writers?: WebsocketProvider[] }).writers!;
 			const interval = (globalThis as { interval?: number }).interval!;
 			result.latencies = [];
 			result.sentAt = [];
@@ -128,7 +133,22 @@ async function worker() {
 					() => {
 						timers.push(
 							setInterval(() => {
-								w.doc.getMap('bench').set('t', performance.now());
+								const sent = String(performance.now());
+								if ((globalThis as { kind?: Kind }).kind === 'reference') {
+									w.doc.getMap('meta').set('warmup', sent);
+								} else {
+									if (w.ws?.readyState !== 1) return;
+									const e = encoding.createEncoder();
+									encoding.writeVarUint(e, MessageType.intent);
+									encoding.writeVarString(
+										e,
+										JSON.stringify({
+											id: ++writeNo,
+											intent: { type: 'text.set', field: 'warmup', text: sent }
+										})
+									);
+									w.ws.send(encoding.toUint8Array(e));
+								}
 								result.writes++;
 							}, interval)
 						);
