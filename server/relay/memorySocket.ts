@@ -18,6 +18,7 @@ export class MemoryClientEnd {
 	#held: Uint8Array[] = [];
 	#events: SocketEvents | null = null;
 	#listeners = new Set<(frame: Uint8Array) => void>();
+	#closeListeners = new Set<() => void>();
 
 	/** The RelaySocket the relay sees. */
 	readonly serverEnd: RelaySocket;
@@ -47,10 +48,14 @@ export class MemoryClientEnd {
 				for (const frame of held) client.#deliver(frame);
 			},
 			close: (code, reason) => {
-				client.closed ??= { code, reason };
+				if (client.closed) return;
+				client.closed = { code, reason };
+				client.#ended();
 			},
 			terminate: () => {
+				if (client.terminated) return;
 				client.terminated = true;
+				client.#ended();
 			},
 			ping: () => {
 				client.pings++;
@@ -64,6 +69,11 @@ export class MemoryClientEnd {
 	#deliver(frame: Uint8Array): void {
 		this.received.push(frame);
 		for (const listener of this.#listeners) listener(frame);
+	}
+
+	#ended(): void {
+		for (const listener of this.#closeListeners) listener();
+		this.#closeListeners.clear();
 	}
 
 	attach(events: SocketEvents): void {
@@ -87,6 +97,12 @@ export class MemoryClientEnd {
 	onFrame(listener: (frame: Uint8Array) => void): () => void {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/** Called once when the relay closes or terminates this socket. */
+	onClose(listener: () => void): void {
+		if (this.closed || this.terminated) return listener();
+		this.#closeListeners.add(listener);
 	}
 }
 
