@@ -10,7 +10,8 @@ import { GuessGuard } from './http/guard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
 import type { IntentServices } from '../src/lib/round/apply.ts';
-import { Relay, type RelayLimits } from './relay/Relay.ts';
+import type { RelayLimits } from './relay/limits.ts';
+import { Relay } from './relay/Relay.ts';
 import { RoundStore } from './rounds.ts';
 
 export interface Kleed {
@@ -97,7 +98,7 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 	// Rounds nobody used for ROUND_TTL_HOURS are erased: stories must not outlive the round.
 	const sweep = () => {
 		for (const code of rounds.idleSince(Date.now() - config.roundTtlMs)) {
-			if ((relay.room(code)?.connections.size ?? 0) > 0) {
+			if ((relay.round(code)?.connections.size ?? 0) > 0) {
 				rounds.touch(code); // someone is still there
 				continue;
 			}

@@ -142,8 +142,8 @@ export function createApi(deps: ApiDeps): Middleware {
 				if (round.locked) {
 					// A locked round: the person waits at the door until a facilitator decides.
 					const added = rounds.addParticipant(round.code, input, { waiting: true });
-					await deps.relay.transact(round.code, (room) =>
-						room.doc.getMap<WaitingEntry>(DOC_MAP.waiting).set(added.participantId, {
+					await deps.relay.transact(round.code, (doc) =>
+						doc.getMap<WaitingEntry>(DOC_MAP.waiting).set(added.participantId, {
 							name: input.name,
 							presence: input.presence,
 							at: Date.now()

@@ -11,7 +11,8 @@ import { openDatabase, type Db } from '../db.ts';
 import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
 import { intentServices } from '../app.ts';
 import { RoundStore, type Identity } from '../rounds.ts';
-import { Relay, type RelayLimits } from './Relay.ts';
+import type { RelayLimits } from './limits.ts';
+import { Relay } from './Relay.ts';
 import { decodeAwarenessUpdate } from './frames.ts';
 
 const log = pino({ level: 'silent' });
@@ -196,7 +197,7 @@ describe('every connection is read-only at the Yjs level', () => {
 			expect(step(other.doc)).toBe('opening');
 			expect(other.updates).toHaveLength(0);
 			expect(step(storedState())).toBe('opening');
-			expect(step(relay.room(code)!.doc)).toBe('opening');
+			expect(step(relay.round(code)!.doc)).toBe('opening');
 		});
 	}
 
@@ -218,11 +219,11 @@ describe('every connection is read-only at the Yjs level', () => {
 		await settled(f);
 		expect(f.denied).toHaveLength(1);
 		expect(f.closed).toBeNull();
-		expect(step(relay.room(code)!.doc)).toBe('opening');
+		expect(step(relay.round(code)!.doc)).toBe('opening');
 	});
 });
 
-describe('room life cycle', () => {
+describe('round life cycle', () => {
 	it('queues frames until the persisted state is loaded, then answers them in order', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));
@@ -244,17 +245,17 @@ describe('room life cycle', () => {
 		await tick();
 		// Nothing answered and nothing lost while loading.
 		expect(f.socket.received).toHaveLength(0);
-		expect(relay.room(code)!.live).toBe(false);
+		expect(relay.round(code)!.live).toBe(false);
 		release();
 		await synced;
 		expect(f.doc.getMap(DOC_MAP.meta).get('title')).toBe('Test');
 		// In order: the second move names the step the first one moved to.
 		expect((await Promise.all(moves)).map((r) => r.ok)).toEqual([true, true]);
-		expect(step(relay.room(code)!.doc)).toBe('deepening');
+		expect(step(relay.round(code)!.doc)).toBe('deepening');
 		expect(step(storedState())).toBe('deepening');
 	});
 
-	it('unloads an idle room, compacting its log to one row, and reloads it intact', async () => {
+	it('unloads an idle round, compacting its log to one row, and reloads it intact', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		makeRelay(store, { idleUnloadMs: 1000 });
 		const f = await steerer();
@@ -263,24 +264,24 @@ describe('room life cycle', () => {
 		expect(countRows()).toBe(3);
 		f.socket.disconnect();
 		vi.advanceTimersByTime(999);
-		expect(relay.room(code)).toBeDefined();
+		expect(relay.round(code)).toBeDefined();
 		vi.advanceTimersByTime(1);
-		expect(relay.room(code)).toBeUndefined();
+		expect(relay.round(code)).toBeUndefined();
 		expect(countRows()).toBe(1);
 		const again = await reader(participant());
 		expect(step(again.doc)).toBe('deepening');
 	});
 
-	it('keeps a room loaded while someone reconnects within the idle time', async () => {
+	it('keeps a round loaded while someone reconnects within the idle time', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		makeRelay(store, { idleUnloadMs: 1000 });
 		const first = await reader(participant());
-		const room = relay.room(code);
+		const round = relay.round(code);
 		first.socket.disconnect();
 		vi.advanceTimersByTime(500);
 		await reader(participant('Bram'));
 		vi.advanceTimersByTime(5000);
-		expect(relay.room(code)).toBe(room);
+		expect(relay.round(code)).toBe(round);
 	});
 
 	it('does not broadcast what it could not store, and asks clients to reconnect', async () => {
@@ -303,7 +304,7 @@ describe('room life cycle', () => {
 		expect(step(p.doc)).toBe('opening');
 		expect(p.closed?.code).toBe(CloseCode.serverError);
 		expect(f.closed?.code).toBe(CloseCode.serverError);
-		expect(relay.room(code)).toBeUndefined();
+		expect(relay.round(code)).toBeUndefined();
 	});
 });
 
@@ -345,7 +346,7 @@ describe('awareness', () => {
 		expect(observer.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
 			ui: { here: true }
 		});
-		expect(relay.room(code)!.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
+		expect(relay.round(code)!.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
 			ui: { here: true }
 		});
 	});
@@ -381,7 +382,7 @@ describe('awareness', () => {
 		mallory.doc.clientID = anna.doc.clientID;
 		mallory.awareness.clientID = anna.doc.clientID;
 		mallory.setAwareness({ ui: { n: 2 } });
-		expect(relay.room(code)!.awareness.getStates().get(anna.doc.clientID)).toMatchObject({
+		expect(relay.round(code)!.awareness.getStates().get(anna.doc.clientID)).toMatchObject({
 			ui: { n: 1 }
 		});
 	});
@@ -527,7 +528,7 @@ describe('bad clients', () => {
 		vi.advanceTimersByTime(1000);
 		expect(silent.socket.terminated).toBe(true);
 		expect(lively.socket.terminated).toBe(false);
-		expect(relay.room(code)!.connections.size).toBe(1);
+		expect(relay.round(code)!.connections.size).toBe(1);
 	});
 
 	it('spreads the pings over the heartbeat interval, each connection once per interval', async () => {
@@ -596,7 +597,7 @@ describe('intents', () => {
 			ok: false,
 			error: 'forbidden'
 		});
-		expect(participants(relay.room(code)!.doc).size).toBe(0);
+		expect(participants(relay.round(code)!.doc).size).toBe(0);
 	});
 
 	it('answers intents beyond the intent budget with rate_limited, keeping the connection', async () => {

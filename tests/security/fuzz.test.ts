@@ -182,14 +182,14 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	}
 	const heapAfter = process.memoryUsage().heapUsed;
 	console.log(
-		`fuzz: ${sent} frames over ${connections} connections; heap ${(heapBefore / 2 ** 20).toFixed(1)} -> ${(heapAfter / 2 ** 20).toFixed(1)} MiB; rooms ${relay.roomCount}`
+		`fuzz: ${sent} frames over ${connections} connections; heap ${(heapBefore / 2 ** 20).toFixed(1)} -> ${(heapAfter / 2 ** 20).toFixed(1)} MiB; rounds ${relay.roundCount}`
 	);
 	expect(sent).toBeGreaterThanOrEqual(100_000);
 	// Bounded: closed connections are gone, nothing piles up per frame.
-	expect(relay.roomCount).toBe(2);
-	expect(relay.room(code)!.connections.size).toBeLessThanOrEqual(3);
+	expect(relay.roundCount).toBe(2);
+	expect(relay.round(code)!.connections.size).toBeLessThanOrEqual(3);
 	expect(heapAfter - heapBefore).toBeLessThan(100 * 2 ** 20);
-	expect(relay.room(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
+	expect(relay.round(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
 	// The stored doc of the other round holds only its facilitator's steps.
 	const stored = new Y.Doc();
 	for (const u of await new SqliteDocStore(db).load(other)) Y.applyUpdate(stored, u);
