@@ -2,12 +2,12 @@ import { Writable } from 'node:stream';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db.ts';
-import { SqliteDocStore } from './docStore.ts';
+import { DocStore } from './DocStore.ts';
 import { intentServices } from './app.ts';
 import { createLogger } from './log.ts';
 import { Relay } from './relay/Relay.ts';
-import { connectMemory } from './relay/memorySocket.ts';
-import { RoundStore } from './rounds.ts';
+import { connectMemory } from './relay/MemorySocket.ts';
+import { RoundStore } from './RoundStore.ts';
 
 function capture() {
 	const lines: string[] = [];
@@ -45,7 +45,7 @@ describe('logs', () => {
 		const rounds = new RoundStore(db);
 		const { code } = rounds.create({ title: '', language: 'nl' });
 		const relay: Relay = new Relay({
-			persistence: new SqliteDocStore(db),
+			persistence: new DocStore(db),
 			log,
 			services: intentServices(db, rounds)
 		});

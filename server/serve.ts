@@ -8,7 +8,7 @@ export interface Running {
 	server: Server;
 	kleed: Kleed;
 	port: number;
-	/** Flushes and compacts every room, then closes sockets, the database and the server. */
+	/** Flushes and compacts every round in memory, then closes sockets, the database and the server. */
 	stop(): Promise<void>;
 }
 

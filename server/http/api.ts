@@ -24,10 +24,10 @@ import {
 } from '../../src/lib/schemas.ts';
 import type { Config } from '../config.ts';
 import { isLoopback, listensOnAllInterfaces } from '../network.ts';
-import { AudioRefused, type AudioService } from '../audio.ts';
+import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioService.ts';
 import type { Relay } from '../relay/Relay.ts';
-import type { Identity, RoundStore } from '../rounds.ts';
-import { clientAddress, type GuessGuard } from './guard.ts';
+import type { Identity, RoundStore } from '../RoundStore.ts';
+import { clientAddress, type GuessGuard } from './GuessGuard.ts';
 import { derivedToken, type DerivedRole } from '../tokens.ts';
 
 export type Next = () => void;
@@ -361,15 +361,17 @@ async function withAudio<T>(fn: () => Promise<T>): Promise<T> {
 	try {
 		return await fn();
 	} catch (err) {
-		if (!(err instanceof AudioRefused)) throw err;
-		if (err.message === 'audio is not set up') {
+		if (err instanceof AudioNotConfigured) {
 			throw new HttpError(503, {
 				error: 'audio_not_configured',
 				message:
 					'Sound is not set up on this Kleed server (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set).'
 			});
 		}
-		throw new HttpError(403, { error: 'forbidden', message: err.message });
+		if (err instanceof AudioRefused) {
+			throw new HttpError(403, { error: 'forbidden', message: err.message });
+		}
+		throw err;
 	}
 }
 

@@ -11,8 +11,8 @@ import {
 } from '../../src/lib/protocol.ts';
 import type { Relay } from '../relay/Relay.ts';
 import { attachWebSocket } from '../relay/wsSocket.ts';
-import type { RoundStore } from '../rounds.ts';
-import { clientAddress, sameOrigin, type GuessGuard } from './guard.ts';
+import type { RoundStore } from '../RoundStore.ts';
+import { clientAddress, sameOrigin, type GuessGuard } from './GuessGuard.ts';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 

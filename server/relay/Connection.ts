@@ -1,5 +1,5 @@
 import { CLOSE_REASON, CloseCode, type CloseCodeName } from '../../src/lib/protocol.ts';
-import type { Identity } from '../rounds.ts';
+import type { Identity } from '../RoundStore.ts';
 import type { RelayLimits } from './limits.ts';
 import { RateLimiter } from './RateLimiter.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';

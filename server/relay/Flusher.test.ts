@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { DocPersistence, PendingUpdate } from '../docStore.ts';
+import type { DocPersistence, PendingUpdate } from '../DocStore.ts';
 import { Flusher, type Corkable, type FlushedRound } from './Flusher.ts';
 
 const log = pino({ level: 'silent' });

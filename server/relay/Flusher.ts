@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DocPersistence } from '../docStore.ts';
+import type { DocPersistence } from '../DocStore.ts';
 
 /** A round whose doc changes the flusher stores and then has sent (LiveRound is one). */
 export interface FlushedRound {

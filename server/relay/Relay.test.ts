@@ -8,9 +8,9 @@ import { DOC_MAP, type ParticipantEntry } from '../../src/lib/round/doc.ts';
 import type { Intent } from '../../src/lib/round/intents.ts';
 import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
 import { openDatabase, type Db } from '../db.ts';
-import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
+import { DocStore, type DocPersistence, type PendingUpdate } from '../DocStore.ts';
 import { intentServices } from '../app.ts';
-import { RoundStore, type Identity } from '../rounds.ts';
+import { RoundStore, type Identity } from '../RoundStore.ts';
 import type { RelayLimits } from './limits.ts';
 import { Relay } from './Relay.ts';
 import { decodeAwarenessUpdate } from './frames.ts';
@@ -21,7 +21,7 @@ const projector: Identity = { role: 'projector' };
 
 let db: Db;
 let rounds: RoundStore;
-let store: SqliteDocStore;
+let store: DocStore;
 let relay: Relay;
 let code: string;
 let otherCode: string;
@@ -103,7 +103,7 @@ function writeAttempt(client: MemoryYClient, value = 'closing') {
 beforeEach(() => {
 	db = openDatabase(':memory:');
 	rounds = new RoundStore(db);
-	store = new SqliteDocStore(db);
+	store = new DocStore(db);
 	code = rounds.create({ title: 'Test', language: 'nl' }).code;
 	otherCode = rounds.create({ title: 'Other', language: 'nl' }).code;
 	makeRelay();

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { IntentServices } from '../../src/lib/round/apply.ts';
-import type { DocPersistence } from '../docStore.ts';
-import type { Identity } from '../rounds.ts';
+import type { DocPersistence } from '../DocStore.ts';
+import type { Identity } from '../RoundStore.ts';
 import { Flusher } from './Flusher.ts';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.ts';
 import { LiveRound } from './LiveRound.ts';

@@ -1,7 +1,7 @@
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { AwarenessUser } from '../../src/lib/protocol.ts';
-import type { Identity } from '../rounds.ts';
+import type { Identity } from '../RoundStore.ts';
 import {
 	decodeAwarenessUpdate,
 	encodeAwarenessUpdate,

@@ -10,8 +10,8 @@ import * as Y from 'yjs';
 import { MessageType } from '../../src/lib/protocol.ts';
 import { type Intent, type IntentResult } from '../../src/lib/round/intents.ts';
 import type { Relay } from '../../server/relay/Relay.ts';
-import { connectMemory, type MemoryClientEnd } from '../../server/relay/memorySocket.ts';
-import type { Identity } from '../../server/rounds.ts';
+import { connectMemory, type MemorySocket } from '../../server/relay/MemorySocket.ts';
+import type { Identity } from '../../server/RoundStore.ts';
 
 export class MemoryYClient {
 	static readonly #all = new Set<MemoryYClient>();
@@ -25,7 +25,7 @@ export class MemoryYClient {
 	}
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	readonly socket: MemoryClientEnd;
+	readonly socket: MemorySocket;
 	readonly denied: string[] = [];
 	readonly results: IntentResult[] = [];
 	/** Every update frame received, in order. */

@@ -12,10 +12,10 @@ import * as Y from 'yjs';
 import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import { intentServices } from '../../server/app.ts';
 import { openDatabase, type Db } from '../../server/db.ts';
-import { SqliteDocStore } from '../../server/docStore.ts';
+import { DocStore } from '../../server/DocStore.ts';
 import { Relay } from '../../server/relay/Relay.ts';
-import { connectMemory } from '../../server/relay/memorySocket.ts';
-import { RoundStore, type Identity } from '../../server/rounds.ts';
+import { connectMemory } from '../../server/relay/MemorySocket.ts';
+import { RoundStore, type Identity } from '../../server/RoundStore.ts';
 import { MemoryYClient, tick } from '../helpers/memoryYClient.ts';
 import { awarenessFrame, rawClient, updateFrame } from '../helpers/rawClient.ts';
 import { encodeIntent } from '../helpers/intents.ts';
@@ -109,7 +109,7 @@ afterAll(() => {
 it('survives 100,000 random and mutated frames; honest clients and other rounds never notice', async () => {
 	const rounds = new RoundStore(db);
 	const relay: Relay = new Relay({
-		persistence: new SqliteDocStore(db),
+		persistence: new DocStore(db),
 		log: pino({ level: 'silent' }),
 		services: intentServices(db, rounds)
 	});
@@ -192,7 +192,7 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	expect(relay.round(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
 	// The stored doc of the other round holds only its facilitator's steps.
 	const stored = new Y.Doc();
-	for (const u of await new SqliteDocStore(db).load(other)) Y.applyUpdate(stored, u);
+	for (const u of await new DocStore(db).load(other)) Y.applyUpdate(stored, u);
 	expect(stored.getMap(DOC_MAP.meta).get('step')).toBe('opening');
 	expect(
 		[...stored.share.keys()].every((k) => (Object.values(DOC_MAP) as string[]).includes(k))

@@ -1,12 +1,13 @@
-/**
- * An in-memory socket pair for relay tests: the server end implements RelaySocket, the client
- * end records what the relay sent and can send frames in. No network, fully synchronous.
- */
+import type { Identity } from '../RoundStore.ts';
 import type { Relay } from './Relay.ts';
-import type { Identity } from '../rounds.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';
 
-export class MemoryClientEnd {
+/**
+ * An in-memory socket pair for relay tests: the server end (`serverEnd`) is the RelaySocket the
+ * relay sees; this object is the client end, which records what the relay sent and can send
+ * frames in. No network, fully synchronous.
+ */
+export class MemorySocket {
 	readonly received: Uint8Array[] = [];
 	closed: { code: number; reason: string } | null = null;
 	terminated = false;
@@ -107,8 +108,8 @@ export class MemoryClientEnd {
 }
 
 /** Connects a new in-memory client to `relay` in round `code` as `identity`. */
-export function connectMemory(relay: Relay, code: string, identity: Identity): MemoryClientEnd {
-	const client = new MemoryClientEnd();
+export function connectMemory(relay: Relay, code: string, identity: Identity): MemorySocket {
+	const client = new MemorySocket();
 	client.attach(relay.connect(client.serverEnd, code, identity));
 	return client;
 }

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../tests/helpers/server.ts';
 import { createKleed, type Kleed } from './app.ts';
-import { Checkpointer } from './checkpointer.ts';
+import { Checkpointer } from './Checkpointer.ts';
 import { openDatabase } from './db.ts';
 import { loadConfig } from './config.ts';
 
