@@ -153,7 +153,7 @@ describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 });
 
 describe('without LiveKit', () => {
-	it('answers 503 with a readable message, and says so in /api/health', async () => {
+	it('answers 503 to a grant and a mute with a readable message, and says so in /api/health', async () => {
 		const d = tempDir();
 		const plain = await startInProcess(d.path);
 		try {
@@ -163,7 +163,20 @@ describe('without LiveKit', () => {
 				headers: { authorization: `Bearer ${r.facilitatorKey}` }
 			});
 			expect(res.status).toBe(503);
-			expect(((await res.json()) as { message: string }).message).toMatch(/not set up/);
+			expect(await res.json()).toMatchObject({
+				error: 'audio_not_configured',
+				message: expect.stringMatching(/not set up/)
+			});
+			const mute = await fetch(`http://127.0.0.1:${plain.port}/api/rounds/${r.code}/audio/mute`, {
+				method: 'POST',
+				headers: {
+					authorization: `Bearer ${r.facilitatorKey}`,
+					'content-type': 'application/json'
+				},
+				body: JSON.stringify({ identity: 'p:someone' })
+			});
+			expect(mute.status).toBe(503);
+			expect(await mute.json()).toMatchObject({ error: 'audio_not_configured' });
 			const health = await fetch(`http://127.0.0.1:${plain.port}/api/health`);
 			expect(await health.json()).toMatchObject({ audio: false });
 		} finally {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createKleed, type Kleed, type KleedOptions } from './app.ts';
 import type { Config } from './config.ts';
-import type { Middleware } from './http/api.ts';
+import type { Middleware } from './http/plumbing.ts';
 
 export interface Running {
 	server: Server;
