@@ -56,12 +56,6 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 	};
 }
 
-/** Erases a round everywhere: memory, connections, database. Only counts remain. */
-export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
-	relay.discard(code);
-	return rounds.erase(code);
-}
-
 /**
  * Builds everything behind the one port: storage, relay, API and upgrade routing. Used by the
  * production entry (server/index.ts), the Vite dev plugin and the integration tests alike.
@@ -103,7 +97,9 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 				rounds.touch(code); // someone is still there
 				continue;
 			}
-			eraseRound(code, rounds, relay);
+			// Everywhere: memory, connections, database. Only counts remain.
+			relay.discard(code);
+			rounds.erase(code);
 			guard.erased(code);
 			log.info('an idle round was erased');
 		}

@@ -13,7 +13,7 @@ export type Next = () => void;
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
 /** Largest request body, in bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** An answer other than 2xx: thrown by a handler, sent as its status with an `ApiError` body. */
 export class HttpError extends Error {

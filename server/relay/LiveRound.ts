@@ -103,10 +103,6 @@ export class LiveRound implements FlushedRound {
 		return this.#state === 'live';
 	}
 
-	get state(): State {
-		return this.#state;
-	}
-
 	/**
 	 * Reads the persisted state (once; later calls wait for the same). Frames that arrive meanwhile
 	 * wait in the queue, in order. Never rejects: a round that cannot be loaded fails.
