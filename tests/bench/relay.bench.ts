@@ -7,7 +7,8 @@
  *   npm run bench -- --rounds 300 --only kleed          # one relay only, while iterating
  *   npm run bench -- --rounds 300 --timeline /tmp/tl     # CSV of every delivery: stalls or spread?
  *
- * Each round has 1 facilitator writing (one update per second, with its send time in it) and 14
+ * Each round has 1 facilitator writing (one update per second, with its send time in it: a `text.set`
+ * intent to Kleed, whose clients never write the doc; a direct doc write to the reference) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
  * awareness every 5 s and raise or lower their hand every 10 s: an intent to Kleed, which checks it
  * and writes the change; a direct doc write to the reference, which knows no intents (before, it
@@ -28,6 +29,18 @@ import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
 import type { ServerStats } from './serverStats.ts';
 
 const CLIENTS_PER_ROUND = 15;
+/** The meta field the facilitator's send time travels in (a text Kleed lets a facilitator set). */
+const SENT_AT = 'warmup';
+
+function intentFrame(request: {
+	id: number;
+	intent: Record<string, unknown>;
+}): Uint8Array<ArrayBuffer> {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.intent);
+	encoding.writeVarString(e, JSON.stringify(request));
+	return encoding.toUint8Array(e) as Uint8Array<ArrayBuffer>;
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface RoundSpec {
@@ -86,15 +99,16 @@ async function worker() {
 				providers.push(p);
 				return p;
 			};
-			const writers: { doc: Y.Doc }[] = [];
+			const writers: WebsocketProvider[] = [];
 			for (const round of rounds) {
-				const f = make(round.room, round.facilitator);
-				writers.push({ doc: f.doc });
+				writers.push(make(round.room, round.facilitator));
 				for (const token of round.participants) {
 					const p = make(round.room, token);
-					p.doc.getMap('bench').observe(() => {
-						const sent = p.doc.getMap('bench').get('t') as number | undefined;
-						if (sent === undefined) return;
+					const meta = p.doc.getMap('meta');
+					meta.observe((event) => {
+						if (!event.keysChanged.has(SENT_AT)) return;
+						const sent = Number(meta.get(SENT_AT));
+						if (!Number.isFinite(sent)) return;
 						result.latencies.push(performance.now() - sent);
 						result.sentAt.push(performance.timeOrigin + sent);
 						result.deliveries++;
@@ -116,7 +130,9 @@ async function worker() {
 			return;
 		}
 		if (message.type === 'go') {
-			const writers = (globalThis as { writers?: { doc: Y.Doc }[] }).writers!;
+			const writers = (globalThis as { writers?: WebsocketProvider[] }).writers!;
+			const kind = (globalThis as { kind?: Kind }).kind;
+			let writeNo = 0;
 			const interval = (globalThis as { interval?: number }).interval!;
 			result.latencies = [];
 			result.sentAt = [];
@@ -128,7 +144,14 @@ async function worker() {
 					() => {
 						timers.push(
 							setInterval(() => {
-								w.doc.getMap('bench').set('t', performance.now());
+								const sent = String(performance.now());
+								if (kind === 'reference') {
+									w.doc.getMap('meta').set(SENT_AT, sent);
+								} else {
+									if (w.ws?.readyState !== 1) return;
+									const intent = { type: 'text.set', field: SENT_AT, text: sent };
+									w.ws.send(intentFrame({ id: ++writeNo, intent }));
+								}
 								result.writes++;
 							}, interval)
 						);
@@ -176,16 +199,12 @@ async function worker() {
 									});
 									return;
 								}
-								const e = encoding.createEncoder();
-								encoding.writeVarUint(e, MessageType.intent);
-								encoding.writeVarString(
-									e,
-									JSON.stringify({
+								p.ws.send(
+									intentFrame({
 										id: intentNo,
 										intent: { type: raise ? 'hand.raise' : 'hand.lower' }
 									})
 								);
-								p.ws.send(encoding.toUint8Array(e));
 							}, 10_000)
 						);
 					}, intentPhase)
