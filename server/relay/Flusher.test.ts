@@ -49,9 +49,9 @@ describe('Flusher', () => {
 		const flusher = new Flusher(r.persistence, log);
 		const a = r.round('A');
 		const b = r.round('B');
-		flusher.enqueue(a, new Uint8Array([1]), null);
-		flusher.enqueue(b, new Uint8Array([2]), null);
-		flusher.enqueue(a, new Uint8Array([3]), null);
+		flusher.enqueue(a, new Uint8Array([1]));
+		flusher.enqueue(b, new Uint8Array([2]));
+		flusher.enqueue(a, new Uint8Array([3]));
 		expect(r.events).toEqual([]);
 		await endOfTurn();
 		expect(r.events).toEqual(['append A:1,B:2,A:3', 'send A:1', 'send B:2', 'send A:3']);
@@ -60,7 +60,7 @@ describe('Flusher', () => {
 	it('runs what waits for durability after the updates are stored and sent', async () => {
 		const r = recorder();
 		const flusher = new Flusher(r.persistence, log);
-		flusher.enqueue(r.round('A'), new Uint8Array([1]), null);
+		flusher.enqueue(r.round('A'), new Uint8Array([1]));
 		flusher.whenDurable(() => r.events.push('answer'));
 		expect(r.events).toEqual([]);
 		await endOfTurn();
@@ -81,7 +81,7 @@ describe('Flusher', () => {
 		// Presence changed first in the turn; it still goes out last.
 		flusher.enqueueAwareness(a);
 		flusher.enqueueAwareness(a);
-		flusher.enqueue(a, new Uint8Array([1]), null);
+		flusher.enqueue(a, new Uint8Array([1]));
 		flusher.whenDurable(() => r.events.push('answer'));
 		await endOfTurn();
 		expect(r.events).toEqual(['append A:1', 'send A:1', 'answer', 'awareness A']);
@@ -103,7 +103,7 @@ describe('Flusher', () => {
 				write(s2);
 			}
 		};
-		flusher.enqueue(round, new Uint8Array([1]), null);
+		flusher.enqueue(round, new Uint8Array([1]));
 		flusher.whenDurable(() => write(s1));
 		await endOfTurn();
 		expect(r.events).toEqual([
@@ -129,8 +129,8 @@ describe('Flusher', () => {
 		const r = recorder();
 		const flusher = new Flusher(r.persistence, log);
 		r.failWritesOf('B');
-		flusher.enqueue(r.round('A'), new Uint8Array([1]), null);
-		flusher.enqueue(r.round('B'), new Uint8Array([2]), null);
+		flusher.enqueue(r.round('A'), new Uint8Array([1]));
+		flusher.enqueue(r.round('B'), new Uint8Array([2]));
 		flusher.whenDurable(() => r.events.push('answer'));
 		await endOfTurn();
 		expect(r.events).toEqual([
@@ -147,7 +147,7 @@ describe('Flusher', () => {
 	it('flushes at once when asked; the flush scheduled for the turn then finds nothing', async () => {
 		const r = recorder();
 		const flusher = new Flusher(r.persistence, log);
-		flusher.enqueue(r.round('A'), new Uint8Array([1]), null);
+		flusher.enqueue(r.round('A'), new Uint8Array([1]));
 		flusher.flush();
 		expect(r.events).toEqual(['append A:1', 'send A:1']);
 		await endOfTurn();

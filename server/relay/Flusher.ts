@@ -5,7 +5,7 @@ import type { DocPersistence } from '../DocStore.ts';
 export interface FlushedRound {
 	readonly code: string;
 	/** Sends an update that is now stored to the round's connections. */
-	sendUpdate(update: Uint8Array, origin: unknown): void;
+	sendUpdate(update: Uint8Array): void;
 	/** The round's updates could not be stored: what it holds in memory is not durable. */
 	storageFailed(): void;
 	/** Sends the awareness changes of this loop turn. */
@@ -21,7 +21,6 @@ export interface Corkable {
 interface Pending {
 	round: FlushedRound;
 	update: Uint8Array;
-	origin: unknown;
 }
 
 /**
@@ -53,8 +52,8 @@ export class Flusher {
 	}
 
 	/** A round's doc changed: store and send at the end of this turn, together with the rest. */
-	enqueue(round: FlushedRound, update: Uint8Array, origin: unknown): void {
-		this.#pending.push({ round, update, origin });
+	enqueue(round: FlushedRound, update: Uint8Array): void {
+		this.#pending.push({ round, update });
 		this.#schedule();
 	}
 
@@ -113,8 +112,8 @@ export class Flusher {
 		this.#awarenessRounds = new Set();
 		if (batch.length > 0) {
 			const failed = this.#persist(batch);
-			for (const { round, update, origin } of batch) {
-				if (!failed.has(round)) round.sendUpdate(update, origin);
+			for (const { round, update } of batch) {
+				if (!failed.has(round)) round.sendUpdate(update);
 			}
 			for (const round of failed) round.storageFailed();
 		}

@@ -127,8 +127,8 @@ export class LiveRound implements FlushedRound {
 			}
 			// Only now: loading replays what is already stored (nothing to write, nobody to tell),
 			// and with a listener attached Yjs would encode every loaded change to emit it.
-			this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-				this.#flusher.enqueue(this, update, origin);
+			this.doc.on('update', (update: Uint8Array) => {
+				this.#flusher.enqueue(this, update);
 			});
 		} catch (err) {
 			this.#log.error({ round: this.code, err }, 'loading the round failed');
@@ -168,10 +168,13 @@ export class LiveRound implements FlushedRound {
 		for (const conn of [...this.connections]) if (match(conn)) conn.close(name);
 	}
 
-	/** Sends a stored update to every connection (the Flusher calls this after writing it). */
-	sendUpdate(update: Uint8Array, origin: unknown): void {
+	/**
+	 * Sends a stored update to every connection (the Flusher calls this after writing it). Nobody
+	 * is left out: the server made every change, no connection sent one it already has.
+	 */
+	sendUpdate(update: Uint8Array): void {
 		const frame = updateFrame(update);
-		for (const conn of this.connections) if (conn !== origin) conn.send(frame);
+		for (const conn of this.connections) conn.send(frame);
 	}
 
 	/**

@@ -31,15 +31,24 @@ function participant(name = 'Anna'): Identity {
 	return { role: 'participant', participantId, name };
 }
 
+/** Codes the relay asked to erase (after a `round.erase` intent). */
+let erased: string[] = [];
+
 function makeRelay(persistence: DocPersistence = store, limits: Partial<RelayLimits> = {}) {
 	relay?.close();
 	relay = new Relay({
 		persistence,
 		log,
 		limits,
-		services: intentServices(db, rounds)
+		services: intentServices(db, rounds),
+		onErase: (c) => erased.push(c)
 	});
 	return relay;
+}
+
+/** Resolves with the close code once the relay has closed `client`'s socket. */
+function closing(client: MemoryYClient): Promise<number | undefined> {
+	return new Promise((resolve) => client.socket.onClose(() => resolve(client.closed?.code)));
 }
 
 /** A client that has finished the initial sync. */
@@ -106,6 +115,7 @@ beforeEach(() => {
 	store = new DocStore(db);
 	code = rounds.create({ title: 'Test', language: 'nl' }).code;
 	otherCode = rounds.create({ title: 'Other', language: 'nl' }).code;
+	erased = [];
 	makeRelay();
 });
 
@@ -620,5 +630,30 @@ describe('intents', () => {
 		await p.intent({ type: 'teleport' });
 		expect(p.results.map((r) => r.ok)).toEqual([false, false]);
 		expect(p.closed).toBeNull();
+	});
+
+	it('closes the connection of a person a facilitator removes, with removed, and only theirs', async () => {
+		const anna = participant('Anna');
+		const p = await reader(anna);
+		const other = await reader(participant('Bram'));
+		const f = await steerer();
+		const closed = closing(p);
+		expect(await f.intent({ type: 'person.remove', who: anna.participantId! })).toMatchObject({
+			ok: true
+		});
+		expect(await closed).toBe(CloseCode.removed);
+		expect(other.closed).toBeNull();
+	});
+
+	it('erases a round after answering: every connection gets roundNotFound, the owner is told', async () => {
+		const p = await reader(participant());
+		const f = await steerer();
+		const elsewhere = await reader(projector, relay, otherCode);
+		const closed = [closing(p), closing(f)];
+		expect(await f.intent({ type: 'round.erase' })).toMatchObject({ ok: true });
+		expect(await Promise.all(closed)).toEqual([CloseCode.roundNotFound, CloseCode.roundNotFound]);
+		expect(erased).toEqual([code]);
+		expect(relay.round(code)).toBeUndefined();
+		expect(elsewhere.closed).toBeNull();
 	});
 });
