@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { AudioService } from './audio.ts';
-import { SqliteBallotBox } from './ballots.ts';
-import { Checkpointer } from './checkpointer.ts';
+import { AudioService } from './AudioService.ts';
+import { BallotBox } from './BallotBox.ts';
+import { Checkpointer } from './Checkpointer.ts';
 import { openDatabase, type Db } from './db.ts';
-import { SqliteDocStore, type DocPersistence } from './docStore.ts';
-import { createApi, type Middleware } from './http/api.ts';
-import { GuessGuard } from './http/guard.ts';
+import { DocStore, type DocPersistence } from './DocStore.ts';
+import { createApi } from './http/api.ts';
+import type { Middleware } from './http/plumbing.ts';
+import { GuessGuard } from './http/GuessGuard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
 import type { IntentServices } from '../src/lib/round/apply.ts';
-import { Relay, type RelayLimits } from './relay/Relay.ts';
-import { RoundStore } from './rounds.ts';
+import type { RelayLimits } from './relay/limits.ts';
+import { Relay } from './relay/Relay.ts';
+import { RoundStore } from './RoundStore.ts';
 
 export interface Kleed {
 	db: Db;
@@ -23,14 +25,14 @@ export interface Kleed {
 	api: Middleware;
 	/** Handles upgrades on /sync/*; returns false for other paths. */
 	upgrade: UpgradeHandler;
-	/** Flushes and compacts every room, closes sockets and the database. */
+	/** Flushes and compacts every round in memory, closes sockets and the database. */
 	close(): void;
 }
 
 export interface KleedOptions {
 	config: Pick<
 		Config,
-		'databaseFile' | 'host' | 'publicUrl' | 'roomIdleMs' | 'roundTtlMs' | 'liveKit'
+		'databaseFile' | 'host' | 'publicUrl' | 'idleUnloadMs' | 'roundTtlMs' | 'liveKit'
 	>;
 	log: Logger;
 	limits?: Partial<RelayLimits>;
@@ -43,7 +45,7 @@ export interface KleedOptions {
 /** What intents keep outside the doc: the ballots and the people's rows in SQLite. */
 export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 	return {
-		ballots: new SqliteBallotBox(db),
+		ballots: new BallotBox(db),
 		addPerson: (code, id, name, presence) =>
 			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id }),
 		setLocked: (code, locked) => rounds.setLocked(code, locked),
@@ -52,12 +54,6 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 		setNewcomer: (code, id, on) => rounds.setNewcomer(code, id, on),
 		setPresence: (code, id, presence) => rounds.setPresence(code, id, presence)
 	};
-}
-
-/** Erases a round everywhere: memory, connections, database. Only counts remain. */
-export function eraseRound(code: string, rounds: RoundStore, relay: Relay) {
-	relay.discard(code);
-	return rounds.erase(code);
 }
 
 /**
@@ -75,14 +71,14 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 	const rounds = new RoundStore(db);
 	const guard = new GuessGuard();
 	const relay = new Relay({
-		persistence: persistence ?? new SqliteDocStore(db),
+		persistence: persistence ?? new DocStore(db),
 		log,
 		services: intentServices(db, rounds),
 		onErase: (code) => {
 			rounds.erase(code);
 			guard.erased(code);
 		},
-		limits: { idleUnloadMs: config.roomIdleMs, ...limits }
+		limits: { idleUnloadMs: config.idleUnloadMs, ...limits }
 	});
 	const api = createApi({
 		rounds,
@@ -97,11 +93,13 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 	// Rounds nobody used for ROUND_TTL_HOURS are erased: stories must not outlive the round.
 	const sweep = () => {
 		for (const code of rounds.idleSince(Date.now() - config.roundTtlMs)) {
-			if ((relay.room(code)?.connections.size ?? 0) > 0) {
+			if ((relay.round(code)?.connections.size ?? 0) > 0) {
 				rounds.touch(code); // someone is still there
 				continue;
 			}
-			eraseRound(code, rounds, relay);
+			// Everywhere: memory, connections, database. Only counts remain.
+			relay.discard(code);
+			rounds.erase(code);
 			guard.erased(code);
 			log.info('an idle round was erased');
 		}

@@ -1,4 +1,4 @@
-// Runs SQLite WAL checkpoints in a thread of their own (see checkpointer.ts): a checkpoint copies
+// Runs SQLite WAL checkpoints in a thread of their own (see Checkpointer.ts): a checkpoint copies
 // the log into the database file and waits for the disk (fsync), which on the event loop stalled
 // every round of the server for tens to hundreds of milliseconds under load.
 // Plain JavaScript: worker threads do not get the tsx loader of the main thread.
@@ -40,7 +40,7 @@ parentPort.on('message', (message) => {
 	if (message === 'stop') {
 		clearInterval(timer);
 		db.close();
-		// The main thread waits for this (Atomics.wait in checkpointer.ts): after Kleed's close()
+		// The main thread waits for this (Atomics.wait in Checkpointer.ts): after Kleed's close()
 		// returns, no thread has the database open any more.
 		Atomics.store(stoppedFlag, 0, 1);
 		Atomics.notify(stoppedFlag, 0);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { LiveKitConfig } from './audio.ts';
+import type { LiveKitConfig } from './AudioService.ts';
 
 const port = z.coerce
 	.number({ error: 'must be a whole number between 0 and 65535' })
@@ -56,7 +56,8 @@ export interface Config {
 	/** Base of the links handed out (QR code); when unset, derived from each request. */
 	publicUrl: string | undefined;
 	logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-	roomIdleMs: number;
+	/** How long a round nobody is connected to stays in memory (ROOM_IDLE_SECONDS, default 30). */
+	idleUnloadMs: number;
 	/** Rounds without activity for this long are erased (ROUND_TTL_HOURS, default 12). */
 	roundTtlMs: number;
 	/** LiveKit audio for people at home; null when not configured (everything else still works). */
@@ -92,7 +93,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		databaseFile: resolve(dataDir, 'kleed.db'),
 		publicUrl: e.PUBLIC_URL,
 		logLevel: e.LOG_LEVEL,
-		roomIdleMs: e.ROOM_IDLE_SECONDS * 1000,
+		idleUnloadMs: e.ROOM_IDLE_SECONDS * 1000,
 		roundTtlMs: e.ROUND_TTL_HOURS * 3_600_000,
 		liveKit:
 			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET

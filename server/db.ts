@@ -72,7 +72,7 @@ export function openDatabase(file: string): Db {
 	db.pragma('secure_delete = ON');
 	db.pragma('foreign_keys = ON');
 	db.pragma('busy_timeout = 5000');
-	// Checkpoints run in a thread of their own (checkpointer.ts), not inside the relay's commits.
+	// Checkpoints run in a thread of their own (Checkpointer.ts), not inside the relay's commits.
 	if (file !== ':memory:') db.pragma('wal_autocheckpoint = 0');
 	// When the log starts again from its beginning, its file is cut back to this size: a busy hour
 	// does not leave a large file behind.

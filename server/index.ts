@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import type { Middleware } from './http/api.ts';
+import type { Middleware } from './http/plumbing.ts';
 import { createLogger } from './log.ts';
 import { lanAddresses, listensOnAllInterfaces } from './network.ts';
 import { serve } from './serve.ts';

@@ -2,12 +2,12 @@ import { Writable } from 'node:stream';
 import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from './db.ts';
-import { SqliteDocStore } from './docStore.ts';
+import { DocStore } from './DocStore.ts';
 import { intentServices } from './app.ts';
 import { createLogger } from './log.ts';
 import { Relay } from './relay/Relay.ts';
-import { connectMemory } from './relay/memorySocket.ts';
-import { RoundStore } from './rounds.ts';
+import { connectMemory } from './relay/MemorySocket.ts';
+import { RoundStore } from './RoundStore.ts';
 
 function capture() {
 	const lines: string[] = [];
@@ -39,13 +39,13 @@ describe('logs', () => {
 		expect(out).toContain('[redacted]');
 	});
 
-	it('do not quote a malformed frame, which may hold what someone typed', () => {
+	it('do not quote a malformed frame, which may hold what someone typed', async () => {
 		const { lines, log } = capture();
 		const db = openDatabase(':memory:');
 		const rounds = new RoundStore(db);
 		const { code } = rounds.create({ title: '', language: 'nl' });
 		const relay: Relay = new Relay({
-			persistence: new SqliteDocStore(db),
+			persistence: new DocStore(db),
 			log,
 			services: intentServices(db, rounds)
 		});
@@ -59,17 +59,14 @@ describe('logs', () => {
 		encoding.writeVarUint(inner, 1);
 		encoding.writeVarString(inner, '{"story":mijn geheime zorg}');
 		encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+		const closed = new Promise<void>((resolve) => client.onClose(resolve));
 		client.send(encoding.toUint8Array(e));
-		return new Promise<void>((resolve) =>
-			setImmediate(() => {
-				expect(client.closed?.code).toBe(4400);
-				const out = lines.join('');
-				expect(out).toContain('bad frame');
-				expect(out).not.toContain('mijn');
-				relay.close();
-				db.close();
-				resolve();
-			})
-		);
+		await closed;
+		expect(client.closed?.code).toBe(4400);
+		const out = lines.join('');
+		expect(out).toContain('bad frame');
+		expect(out).not.toContain('mijn');
+		relay.close();
+		db.close();
 	});
 });

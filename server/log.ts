@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
  * titles or secrets; these are censored wherever they appear, as a second line of defence behind
  * the rule that we do not log such values at all.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
 	'name',
 	'title',
 	'text',

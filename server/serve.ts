@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createKleed, type Kleed, type KleedOptions } from './app.ts';
 import type { Config } from './config.ts';
-import type { Middleware } from './http/api.ts';
+import type { Middleware } from './http/plumbing.ts';
 
 export interface Running {
 	server: Server;
 	kleed: Kleed;
 	port: number;
-	/** Flushes and compacts every room, then closes sockets, the database and the server. */
+	/** Flushes and compacts every round in memory, then closes sockets, the database and the server. */
 	stop(): Promise<void>;
 }
 

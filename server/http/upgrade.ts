@@ -11,8 +11,9 @@ import {
 } from '../../src/lib/protocol.ts';
 import type { Relay } from '../relay/Relay.ts';
 import { attachWebSocket } from '../relay/wsSocket.ts';
-import type { RoundStore } from '../rounds.ts';
-import { clientAddress, sameOrigin, type GuessGuard } from './guard.ts';
+import type { RoundStore } from '../RoundStore.ts';
+import { clientAddress, type GuessGuard } from './GuessGuard.ts';
+import { safeDecode } from './plumbing.ts';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
@@ -79,10 +80,20 @@ function refuse(socket: Duplex, status: number, text: string): true {
 	return true;
 }
 
-function safeDecode(segment: string): string {
+/**
+ * Browsers send `Origin` with every websocket: refuse pages of other sites, which could otherwise
+ * open a socket with a token they got hold of. Clients without `Origin` (not a browser) pass: they
+ * still need a token.
+ */
+function sameOrigin(req: IncomingMessage, publicUrl: string | undefined): boolean {
+	const origin = req.headers.origin;
+	if (!origin) return true;
+	let host: string;
 	try {
-		return decodeURIComponent(segment);
+		host = new URL(origin).host;
 	} catch {
-		return '';
+		return false;
 	}
+	if (host === req.headers.host) return true;
+	return publicUrl !== undefined && new URL(publicUrl).host === host;
 }

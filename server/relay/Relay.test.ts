@@ -5,12 +5,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../src/lib/protocol.ts';
 import { DOC_MAP, type ParticipantEntry } from '../../src/lib/round/doc.ts';
+import type { Intent } from '../../src/lib/round/intents.ts';
 import { MemoryYClient, tick } from '../../tests/helpers/memoryYClient.ts';
 import { openDatabase, type Db } from '../db.ts';
-import { SqliteDocStore, type DocPersistence, type PendingUpdate } from '../docStore.ts';
+import { DocStore, type DocPersistence, type PendingUpdate } from '../DocStore.ts';
 import { intentServices } from '../app.ts';
-import { RoundStore, type Identity } from '../rounds.ts';
-import { Relay, type RelayLimits } from './Relay.ts';
+import { RoundStore, type Identity } from '../RoundStore.ts';
+import type { RelayLimits } from './limits.ts';
+import { Relay } from './Relay.ts';
 import { decodeAwarenessUpdate } from './frames.ts';
 
 const log = pino({ level: 'silent' });
@@ -19,7 +21,7 @@ const projector: Identity = { role: 'projector' };
 
 let db: Db;
 let rounds: RoundStore;
-let store: SqliteDocStore;
+let store: DocStore;
 let relay: Relay;
 let code: string;
 let otherCode: string;
@@ -29,31 +31,49 @@ function participant(name = 'Anna'): Identity {
 	return { role: 'participant', participantId, name };
 }
 
+/** Codes the relay asked to erase (after a `round.erase` intent). */
+let erased: string[] = [];
+
 function makeRelay(persistence: DocPersistence = store, limits: Partial<RelayLimits> = {}) {
 	relay?.close();
 	relay = new Relay({
 		persistence,
 		log,
 		limits,
-		services: intentServices(db, rounds)
+		services: intentServices(db, rounds),
+		onErase: (c) => erased.push(c)
 	});
 	return relay;
 }
 
-/** A facilitator client that has finished the initial sync and sends its edits. */
-async function writer(r = relay, round = code) {
-	const client = new MemoryYClient(r, round, facilitator);
-	client.syncStep1();
-	await tick();
-	client.sendUpdates();
+/** Resolves with the close code once the relay has closed `client`'s socket. */
+function closing(client: MemoryYClient): Promise<number | undefined> {
+	return new Promise((resolve) => client.socket.onClose(() => resolve(client.closed?.code)));
+}
+
+/** A client that has finished the initial sync. */
+async function reader(identity: Identity, r = relay, round = code) {
+	const client = new MemoryYClient(r, round, identity);
+	await client.sync();
 	return client;
 }
 
-async function reader(identity: Identity, r = relay, round = code) {
-	const client = new MemoryYClient(r, round, identity);
-	client.syncStep1();
-	await tick();
-	return client;
+/** A facilitator: steers the round with intents (the server is the doc's only writer). */
+const steerer = (r = relay, round = code) => reader(facilitator, r, round);
+
+/** Moves the round to `to` (from the step it is in) and waits for the answer. */
+async function moveTo(f: MemoryYClient, to: string) {
+	const from = step(f.doc) as string;
+	const result = await f.intent({ type: 'step.set', from, to } as Intent);
+	expect(result).toMatchObject({ ok: true });
+}
+
+/**
+ * Waits until everything `client` sent before is handled, stored and sent: any intent's answer
+ * (here one that changes nothing) comes only after that.
+ */
+async function settled(client: MemoryYClient) {
+	await client.intent({ type: 'no.such.intent' });
 }
 
 function storedState(round = code): Y.Doc {
@@ -68,12 +88,34 @@ function storedState(round = code): Y.Doc {
 
 const step = (doc: Y.Doc) => doc.getMap(DOC_MAP.meta).get('step');
 
+/**
+ * Resolves when `client` hears an awareness change about `clientId`. Awareness goes out at the
+ * end of the loop turn, after the turn's intent answers: an answer is no signal for it.
+ */
+function hears(client: MemoryYClient, clientId: number): Promise<void> {
+	return new Promise((resolve) => {
+		const listener = ({ added, updated, removed }: Record<string, number[]>) => {
+			if (![added, updated, removed].some((ids) => ids!.includes(clientId))) return;
+			client.awareness.off('update', listener);
+			resolve();
+		};
+		client.awareness.on('update', listener);
+	});
+}
+
+/** An Update frame with a real Yjs write: what a client that writes the doc itself would send. */
+function writeAttempt(client: MemoryYClient, value = 'closing') {
+	client.sendUpdates();
+	client.doc.getMap(DOC_MAP.meta).set('step', value);
+}
+
 beforeEach(() => {
 	db = openDatabase(':memory:');
 	rounds = new RoundStore(db);
-	store = new SqliteDocStore(db);
+	store = new DocStore(db);
 	code = rounds.create({ title: 'Test', language: 'nl' }).code;
 	otherCode = rounds.create({ title: 'Other', language: 'nl' }).code;
+	erased = [];
 	makeRelay();
 });
 
@@ -91,11 +133,10 @@ describe('sync', () => {
 		expect(client.doc.getMap(DOC_MAP.meta).get('title')).toBe('Test');
 	});
 
-	it('relays a facilitator write to participants and stores it', async () => {
-		const f = await writer();
+	it("relays the change a facilitator's intent made to participants, and stores it", async () => {
+		const f = await steerer();
 		const p = await reader(participant());
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await tick();
+		await moveTo(f, 'choice');
 		expect(step(p.doc)).toBe('choice');
 		expect(step(storedState())).toBe('choice');
 	});
@@ -111,11 +152,10 @@ describe('sync', () => {
 			replace: (c, s) => store.replace(c, s)
 		};
 		makeRelay(logging);
-		const f = await writer();
+		const f = await steerer();
 		const p = await reader(participant());
 		p.socket.onFrame(() => order.push('frame'));
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await tick();
+		await moveTo(f, 'choice');
 		expect(order).toEqual(['append', 'frame']);
 	});
 
@@ -129,55 +169,71 @@ describe('sync', () => {
 			},
 			replace: (c, s) => store.replace(c, s)
 		});
-		const f = await writer();
-		for (const s of ['choice', 'deepening', 'broadening'])
-			f.doc.getMap(DOC_MAP.meta).set('step', s);
-		await tick();
+		const f = await steerer();
+		// Three intents in one loop turn, each a change of its own.
+		const answers = [
+			f.intent({ type: 'step.set', from: 'opening', to: 'choice' }),
+			f.intent({ type: 'step.set', from: 'choice', to: 'deepening' }),
+			f.intent({ type: 'step.set', from: 'deepening', to: 'broadening' })
+		];
+		expect((await Promise.all(answers)).map((r) => r.ok)).toEqual([true, true, true]);
 		expect(batches).toEqual([3]);
 	});
 
 	it('keeps rounds apart', async () => {
-		const f = await writer();
+		const f = await steerer();
 		const elsewhere = await reader(projector, relay, otherCode);
-		f.doc.getMap(DOC_MAP.meta).set('step', 'closing');
-		await tick();
+		await moveTo(f, 'closing');
+		await settled(elsewhere);
 		expect(step(elsewhere.doc)).toBe('opening');
 		expect(elsewhere.updates).toHaveLength(0);
 	});
 });
 
-describe('read-only roles', () => {
+describe('every connection is read-only at the Yjs level', () => {
 	for (const [label, identity] of [
+		['facilitator', () => facilitator],
 		['participant', () => participant()],
 		['projector', () => projector]
 	] as const) {
 		it(`drops a ${label}'s raw Yjs write, answers permission-denied, and stores nothing`, async () => {
 			const p = await reader(identity());
 			const other = await reader(participant('Bram'));
-			p.sendUpdates();
-			p.doc.getMap(DOC_MAP.meta).set('step', 'closing');
-			await tick();
+			writeAttempt(p);
+			await settled(p);
+			await settled(other);
 			expect(p.denied).toHaveLength(1);
 			expect(p.closed).toBeNull();
 			expect(step(other.doc)).toBe('opening');
 			expect(other.updates).toHaveLength(0);
 			expect(step(storedState())).toBe('opening');
-			expect(step(relay.room(code)!.doc)).toBe('opening');
+			expect(step(relay.round(code)!.doc)).toBe('opening');
 		});
 	}
 
-	it('does not complain about the empty SyncStep2 an honest read-only client sends', async () => {
+	it('does not complain about an empty update (a client with nothing of its own)', async () => {
 		const p = await reader(participant());
-		// What the stock provider answers to a SyncStep1 when it has nothing new.
-		const f = await writer();
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await tick();
-		expect(step(p.doc)).toBe('choice');
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, MessageType.sync);
+		encoding.writeVarUint(e, 2);
+		encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(new Y.Doc()));
+		p.socket.send(encoding.toUint8Array(e));
+		await settled(p);
 		expect(p.denied).toEqual([]);
+		expect(p.closed).toBeNull();
+	});
+
+	it("refuses a facilitator's malformed update unread: permission-denied, connection kept", async () => {
+		const f = await steerer();
+		f.socket.send(new Uint8Array([0, 2, 5, 1, 255, 255, 255, 255]));
+		await settled(f);
+		expect(f.denied).toHaveLength(1);
+		expect(f.closed).toBeNull();
+		expect(step(relay.round(code)!.doc)).toBe('opening');
 	});
 });
 
-describe('room life cycle', () => {
+describe('round life cycle', () => {
 	it('queues frames until the persisted state is loaded, then answers them in order', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));
@@ -190,53 +246,52 @@ describe('room life cycle', () => {
 			replace: (c, s) => store.replace(c, s)
 		});
 		const f = new MemoryYClient(relay, code, facilitator);
-		// A facilitator that was here before and edited offline: its change follows the stored state.
-		Y.applyUpdate(f.doc, Y.encodeStateAsUpdate(storedState()));
-		f.syncStep1();
-		f.sendUpdates();
-		f.doc.getMap(DOC_MAP.meta).set('step', 'deepening');
+		// A facilitator's device that moved the round on while offline, reconnecting.
+		const synced = f.sync();
+		const moves = [
+			f.intent({ type: 'step.set', from: 'opening', to: 'choice' }),
+			f.intent({ type: 'step.set', from: 'choice', to: 'deepening' })
+		];
 		await tick();
 		// Nothing answered and nothing lost while loading.
 		expect(f.socket.received).toHaveLength(0);
-		expect(relay.room(code)!.live).toBe(false);
+		expect(relay.round(code)!.live).toBe(false);
 		release();
-		await gate;
-		await tick();
-		await tick();
+		await synced;
 		expect(f.doc.getMap(DOC_MAP.meta).get('title')).toBe('Test');
-		expect(step(relay.room(code)!.doc)).toBe('deepening');
+		// In order: the second move names the step the first one moved to.
+		expect((await Promise.all(moves)).map((r) => r.ok)).toEqual([true, true]);
+		expect(step(relay.round(code)!.doc)).toBe('deepening');
 		expect(step(storedState())).toBe('deepening');
 	});
 
-	it('unloads an idle room, compacting its log to one row, and reloads it intact', async () => {
+	it('unloads an idle round, compacting its log to one row, and reloads it intact', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		makeRelay(store, { idleUnloadMs: 1000 });
-		const f = await writer();
-		for (const s of ['choice', 'deepening']) {
-			f.doc.getMap(DOC_MAP.meta).set('step', s);
-			await tick();
-		}
+		const f = await steerer();
+		await moveTo(f, 'choice');
+		await moveTo(f, 'deepening');
 		expect(countRows()).toBe(3);
 		f.socket.disconnect();
 		vi.advanceTimersByTime(999);
-		expect(relay.room(code)).toBeDefined();
+		expect(relay.round(code)).toBeDefined();
 		vi.advanceTimersByTime(1);
-		expect(relay.room(code)).toBeUndefined();
+		expect(relay.round(code)).toBeUndefined();
 		expect(countRows()).toBe(1);
 		const again = await reader(participant());
 		expect(step(again.doc)).toBe('deepening');
 	});
 
-	it('keeps a room loaded while someone reconnects within the idle time', async () => {
+	it('keeps a round loaded while someone reconnects within the idle time', async () => {
 		vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
 		makeRelay(store, { idleUnloadMs: 1000 });
 		const first = await reader(participant());
-		const room = relay.room(code);
+		const round = relay.round(code);
 		first.socket.disconnect();
 		vi.advanceTimersByTime(500);
 		await reader(participant('Bram'));
 		vi.advanceTimersByTime(5000);
-		expect(relay.room(code)).toBe(room);
+		expect(relay.round(code)).toBe(round);
 	});
 
 	it('does not broadcast what it could not store, and asks clients to reconnect', async () => {
@@ -249,15 +304,17 @@ describe('room life cycle', () => {
 			},
 			replace: (c, s) => store.replace(c, s)
 		});
-		const f = await writer();
+		const f = await steerer();
 		const p = await reader(participant());
 		failing = true;
-		f.doc.getMap(DOC_MAP.meta).set('step', 'closing');
-		await tick();
+		// No answer: the connection is closed before the change could be stored.
+		await expect(f.intent({ type: 'step.set', from: 'opening', to: 'closing' })).rejects.toThrow(
+			/closed 4500/
+		);
 		expect(step(p.doc)).toBe('opening');
 		expect(p.closed?.code).toBe(CloseCode.serverError);
 		expect(f.closed?.code).toBe(CloseCode.serverError);
-		expect(relay.room(code)).toBeUndefined();
+		expect(relay.round(code)).toBeUndefined();
 	});
 });
 
@@ -275,9 +332,10 @@ describe('awareness', () => {
 	it('overwrites identity fields with those of the token', async () => {
 		const anna = participant('Anna');
 		const p = await reader(anna);
-		const f = await writer();
+		const f = await steerer();
+		const heard = hears(f, p.doc.clientID);
 		p.setAwareness({ user: { role: 'facilitator', name: 'Mallory' }, ui: { typing: true } });
-		await tick();
+		await heard;
 		const state = f.awareness.getStates().get(p.doc.clientID);
 		expect(state).toEqual({
 			user: { role: 'participant', participantId: anna.participantId, name: 'Anna' },
@@ -290,7 +348,7 @@ describe('awareness', () => {
 		victim.setAwareness({ ui: { here: true } });
 		const mallory = await reader(participant('Mallory'));
 		mallory.setAwareness({ ui: {} });
-		const observer = await writer();
+		const observer = await steerer();
 		// Forge a removal and an overwrite of the victim's state.
 		mallory.awareness.states.set(victim.doc.clientID, { ui: { here: false } });
 		mallory.awareness.meta.set(victim.doc.clientID, { clock: 99, lastUpdated: Date.now() });
@@ -298,7 +356,7 @@ describe('awareness', () => {
 		expect(observer.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
 			ui: { here: true }
 		});
-		expect(relay.room(code)!.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
+		expect(relay.round(code)!.awareness.getStates().get(victim.doc.clientID)).toMatchObject({
 			ui: { here: true }
 		});
 	});
@@ -320,11 +378,11 @@ describe('awareness', () => {
 		// What an echo of someone else looks like, here with a state that is not even JSON: the
 		// relay never applies such entries, so it does not parse them either.
 		anna.socket.send(rawAwareness(anna.doc.clientID + 1, 5, '{not json'));
-		await tick();
+		await settled(anna);
 		expect(anna.closed).toBeNull();
+		const closed = new Promise((resolve) => anna.socket.onClose(() => resolve(anna.closed?.code)));
 		anna.socket.send(rawAwareness(anna.doc.clientID, 9, '{not json'));
-		await tick();
-		expect(anna.closed?.code).toBe(CloseCode.badFrame);
+		expect(await closed).toBe(CloseCode.badFrame);
 	});
 
 	it('will not let a second connection claim a client id that is in use', async () => {
@@ -334,7 +392,7 @@ describe('awareness', () => {
 		mallory.doc.clientID = anna.doc.clientID;
 		mallory.awareness.clientID = anna.doc.clientID;
 		mallory.setAwareness({ ui: { n: 2 } });
-		expect(relay.room(code)!.awareness.getStates().get(anna.doc.clientID)).toMatchObject({
+		expect(relay.round(code)!.awareness.getStates().get(anna.doc.clientID)).toMatchObject({
 			ui: { n: 1 }
 		});
 	});
@@ -347,8 +405,8 @@ describe('awareness', () => {
 		p.awareness.meta.set(p.doc.clientID, { clock: 0, lastUpdated: Date.now() });
 		p.echoAwareness();
 		p.sendAwareness([p.doc.clientID]);
-		await tick();
-		const f = await writer();
+		await settled(p);
+		const f = await steerer();
 		expect(f.awareness.getStates().get(p.doc.clientID)).toMatchObject({
 			user: { participantId: anna.participantId }
 		});
@@ -358,9 +416,10 @@ describe('awareness', () => {
 		const anna = participant('Anna');
 		const first = await reader(anna);
 		first.setAwareness({ ui: {} });
-		const f = await writer();
+		const f = await steerer();
+		const left = hears(f, first.doc.clientID);
 		first.socket.disconnect();
-		await tick();
+		await left;
 		expect(f.awareness.getStates().has(first.doc.clientID)).toBe(false);
 		// Same page, new socket: same client id, and the clock it used before.
 		const again = new MemoryYClient(relay, code, anna);
@@ -369,8 +428,9 @@ describe('awareness', () => {
 		again.awareness.setLocalState({ ui: {} });
 		again.awareness.meta.set(first.doc.clientID, { clock: 1, lastUpdated: Date.now() });
 		again.echoAwareness();
+		const back = hears(f, first.doc.clientID);
 		again.sendAwareness([first.doc.clientID]);
-		await tick();
+		await back;
 		expect(again.closed).toBeNull();
 		expect(f.awareness.getStates().get(first.doc.clientID)).toMatchObject({
 			user: { participantId: anna.participantId }
@@ -396,8 +456,8 @@ describe('awareness', () => {
 		const watcher = await reader(participant('Wim'));
 		const a = await reader(participant('Anna'));
 		const b = await reader(participant('Bram'));
-		const f = await writer();
-		await tick();
+		const f = await steerer();
+		await settled(watcher);
 		const kinds: number[] = [];
 		const awarenessFrames: Uint8Array[] = [];
 		watcher.socket.onFrame((frame) => {
@@ -409,8 +469,7 @@ describe('awareness', () => {
 		// One loop turn: two people's presence changes, then the facilitator moves the round on.
 		a.setAwareness({ ui: { n: 1 } });
 		b.setAwareness({ ui: { n: 2 } });
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await tick();
+		await moveTo(f, 'choice');
 		expect(kinds).toEqual([0, 1]);
 		const clients = awarenessFrames.map((u) => decodeAwarenessUpdate(u).map((e) => e.clientId));
 		expect(clients[0]!.sort()).toEqual([a.doc.clientID, b.doc.clientID].sort());
@@ -419,10 +478,11 @@ describe('awareness', () => {
 	it("removes a connection's state when it closes, and tells the others", async () => {
 		const p = await reader(participant());
 		p.setAwareness({ ui: {} });
-		const f = await writer();
+		const f = await steerer();
 		expect(f.awareness.getStates().has(p.doc.clientID)).toBe(true);
+		const left = hears(f, p.doc.clientID);
 		p.socket.disconnect();
-		await tick();
+		await left;
 		expect(f.awareness.getStates().has(p.doc.clientID)).toBe(false);
 	});
 });
@@ -433,23 +493,20 @@ describe('bad clients', () => {
 		['an unknown message type', new Uint8Array([42])],
 		['a truncated sync frame', new Uint8Array([0, 2, 200])],
 		['an unknown sync sub-type', new Uint8Array([0, 9, 0])],
-		['a malformed update from a writer', new Uint8Array([0, 2, 5, 1, 255, 255, 255, 255])],
 		['a malformed awareness update', new Uint8Array([1, 3, 1, 1, 1])],
 		['a server-only message type', new Uint8Array([2, 0, 0])],
 		['trailing bytes', new Uint8Array([3, 0])]
 	];
 	for (const [label, frame] of garbage) {
 		it(`closes a connection that sends ${label} with badFrame, and nobody else`, async () => {
-			const bad = await writer();
+			const bad = await steerer();
 			const good = await reader(participant());
-			const elsewhere = await writer(relay, otherCode);
+			const elsewhere = await steerer(relay, otherCode);
 			bad.socket.send(frame);
 			expect(bad.closed?.code).toBe(CloseCode.badFrame);
 			expect(good.closed).toBeNull();
-			const f = await writer();
-			f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-			elsewhere.doc.getMap(DOC_MAP.meta).set('step', 'closing');
-			await tick();
+			const f = await steerer();
+			await Promise.all([moveTo(f, 'choice'), moveTo(elsewhere, 'closing')]);
 			expect(step(good.doc)).toBe('choice');
 			expect(step(storedState(otherCode))).toBe('closing');
 		});
@@ -464,10 +521,9 @@ describe('bad clients', () => {
 
 	it('drops a client that stops reading with slowConsumer', async () => {
 		const p = await reader(participant());
-		const f = await writer();
+		const f = await steerer();
 		p.socket.bufferedAmount = 100 * 1024 * 1024;
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await tick();
+		await moveTo(f, 'choice');
 		expect(p.closed?.code).toBe(CloseCode.slowConsumer);
 	});
 
@@ -482,7 +538,7 @@ describe('bad clients', () => {
 		vi.advanceTimersByTime(1000);
 		expect(silent.socket.terminated).toBe(true);
 		expect(lively.socket.terminated).toBe(false);
-		expect(relay.room(code)!.connections.size).toBe(1);
+		expect(relay.round(code)!.connections.size).toBe(1);
 	});
 
 	it('spreads the pings over the heartbeat interval, each connection once per interval', async () => {
@@ -507,14 +563,16 @@ describe('intents', () => {
 	it('puts a participant on the kleed with the name from their token', async () => {
 		const anna = participant('Anna');
 		const p = await reader(anna);
-		const f = await writer();
-		const id = p.sendIntent({ type: 'join', presence: 'remote', name: 'Mallory' });
-		await tick();
+		const f = await steerer();
 		// Unknown fields make the intent invalid: identity is never taken from the client.
-		expect(p.results).toEqual([{ id, ok: false, error: 'invalid', message: expect.any(String) }]);
-		const ok = p.sendIntent({ type: 'join', presence: 'remote' });
-		await tick();
-		expect(p.results.at(-1)).toEqual({ id: ok, ok: true });
+		expect(await p.intent({ type: 'join', presence: 'remote', name: 'Mallory' })).toEqual({
+			id: expect.any(Number),
+			ok: false,
+			error: 'invalid',
+			message: expect.any(String)
+		});
+		expect(await p.intent({ type: 'join', presence: 'remote' })).toMatchObject({ ok: true });
+		await settled(f);
 		expect(participants(f.doc).get(anna.participantId!)).toMatchObject({
 			name: 'Anna',
 			presence: 'remote'
@@ -529,8 +587,7 @@ describe('intents', () => {
 			const type = decoding.readVarUint(decoding.createDecoder(frame));
 			seen.push(type === 0 ? 'update' : type === 11 ? 'result' : String(type));
 		});
-		p.sendIntent({ type: 'join', presence: 'room' });
-		await tick();
+		await p.intent({ type: 'join', presence: 'room' });
 		expect(seen).toEqual(['update', 'result']);
 	});
 
@@ -539,27 +596,25 @@ describe('intents', () => {
 		const others = await reader(participant('Bram'));
 		const before = p.socket.writes;
 		const othersBefore = others.socket.writes;
-		p.sendIntent({ type: 'join', presence: 'room' });
-		await tick();
-		expect(p.results).toEqual([{ id: expect.any(Number), ok: true }]);
+		expect(await p.intent({ type: 'join', presence: 'room' })).toMatchObject({ ok: true });
 		expect(p.socket.writes - before).toBe(1);
 		expect(others.socket.writes - othersBefore).toBe(1);
 	});
 
 	it('refuses join from a projector or facilitator', async () => {
 		const pr = await reader(projector);
-		pr.sendIntent({ type: 'join', presence: 'room' });
-		await tick();
-		expect(pr.results[0]).toMatchObject({ ok: false, error: 'forbidden' });
-		expect(participants(relay.room(code)!.doc).size).toBe(0);
+		expect(await pr.intent({ type: 'join', presence: 'room' })).toMatchObject({
+			ok: false,
+			error: 'forbidden'
+		});
+		expect(participants(relay.round(code)!.doc).size).toBe(0);
 	});
 
 	it('answers intents beyond the intent budget with rate_limited, keeping the connection', async () => {
 		makeRelay(store, { intentBurst: 3, intentsPerSecond: 0.001 });
 		const p = await reader(participant());
-		for (let i = 0; i < 5; i++) p.sendIntent({ type: 'join', presence: 'room' });
-		await tick();
-		expect(p.results.map((r) => (r.ok ? 'ok' : r.error))).toEqual([
+		const answers = Array.from({ length: 5 }, () => p.intent({ type: 'join', presence: 'room' }));
+		expect((await Promise.all(answers)).map((r) => (r.ok ? 'ok' : r.error))).toEqual([
 			'ok',
 			'ok',
 			'ok',
@@ -572,9 +627,33 @@ describe('intents', () => {
 	it('answers a malformed intent with invalid and keeps the connection', async () => {
 		const p = await reader(participant());
 		p.sendRawIntent('{not json');
-		p.sendIntent({ type: 'teleport' });
-		await tick();
+		await p.intent({ type: 'teleport' });
 		expect(p.results.map((r) => r.ok)).toEqual([false, false]);
 		expect(p.closed).toBeNull();
+	});
+
+	it('closes the connection of a person a facilitator removes, with removed, and only theirs', async () => {
+		const anna = participant('Anna');
+		const p = await reader(anna);
+		const other = await reader(participant('Bram'));
+		const f = await steerer();
+		const closed = closing(p);
+		expect(await f.intent({ type: 'person.remove', who: anna.participantId! })).toMatchObject({
+			ok: true
+		});
+		expect(await closed).toBe(CloseCode.removed);
+		expect(other.closed).toBeNull();
+	});
+
+	it('erases a round after answering: every connection gets roundNotFound, the owner is told', async () => {
+		const p = await reader(participant());
+		const f = await steerer();
+		const elsewhere = await reader(projector, relay, otherCode);
+		const closed = [closing(p), closing(f)];
+		expect(await f.intent({ type: 'round.erase' })).toMatchObject({ ok: true });
+		expect(await Promise.all(closed)).toEqual([CloseCode.roundNotFound, CloseCode.roundNotFound]);
+		expect(erased).toEqual([code]);
+		expect(relay.round(code)).toBeUndefined();
+		expect(elsewhere.closed).toBeNull();
 	});
 });

@@ -8,12 +8,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { MessageType, SyncMessageType } from '../../src/lib/protocol.ts';
 import { type IntentResult } from '../../src/lib/round/intents.ts';
 
-export function syncStep1Frame(stateVector: Uint8Array): Uint8Array {
-	return frame(MessageType.sync, (e) => {
-		encoding.writeVarUint(e, SyncMessageType.step1);
-		encoding.writeVarUint8Array(e, stateVector);
-	});
-}
+/** Thrown when a frame is malformed or not allowed; closes that connection with `badFrame`. */
+export class BadFrame extends Error {}
 
 export function syncStep2Frame(update: Uint8Array): Uint8Array {
 	return frame(MessageType.sync, (e) => {

@@ -131,10 +131,11 @@ export const CloseCode = {
 	tooLarge: 1009,
 	/** A frame could not be decoded, or is not allowed in this protocol. */
 	badFrame: 4400,
-	/** The token is no longer valid (e.g. revoked). */
+	/**
+	 * The token is no longer valid. Not sent by this server: tokens are checked before the upgrade
+	 * (HTTP 401/403), a removed person gets `removed`. Kept only while the client maps it.
+	 */
 	unauthorized: 4401,
-	/** The connection tried something its role does not allow (e.g. another client's awareness). */
-	forbidden: 4403,
 	/** The round no longer exists (erased, or never was). */
 	roundNotFound: 4404,
 	/** A facilitator took this person out of the round. */
@@ -156,7 +157,6 @@ export const CLOSE_REASON: Record<CloseCodeName, string> = {
 	tooLarge: 'frame too large',
 	badFrame: 'bad frame',
 	unauthorized: 'token no longer valid',
-	forbidden: 'not allowed for this role',
 	roundNotFound: 'round not found',
 	removed: 'removed from the round',
 	versionMismatch: 'protocol version mismatch',

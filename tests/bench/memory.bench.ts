@@ -52,8 +52,8 @@ async function fill(kleed: Kleed, code: string, n: number) {
 			presence: i < 10 ? 'room' : 'remote'
 		});
 		people.push(participantId);
-		await kleed.relay.transact(code, (room) =>
-			room.doc.getMap(DOC_MAP.participants).set(participantId, {
+		await kleed.relay.transact(code, (doc) =>
+			doc.getMap(DOC_MAP.participants).set(participantId, {
 				name: `Persoon ${n}-${i}`,
 				presence: i < 10 ? 'room' : 'remote',
 				joinedAt: Date.now()
@@ -61,7 +61,7 @@ async function fill(kleed: Kleed, code: string, n: number) {
 		);
 	}
 	const add = (map: string, id: string, value: unknown) =>
-		kleed.relay.transact(code, (room) => room.doc.getMap(map).set(id, value));
+		kleed.relay.transact(code, (doc) => doc.getMap(map).set(id, value));
 	for (let i = 0; i < 6; i++) {
 		await add(DOC_MAP.happy, `h${i}`, {
 			icon: 'sun',
@@ -80,16 +80,16 @@ async function fill(kleed: Kleed, code: string, n: number) {
 		await add(DOC_MAP.hands, people[i]!, { order: i + 1, at: Date.now() });
 	}
 	for (let i = 0; i < 6; i++)
-		await kleed.relay.transact(code, (room) => room.doc.getMap(DOC_MAP.hands).delete(people[i]!));
-	await kleed.relay.transact(code, (room) => {
-		room.doc.getMap(DOC_MAP.timers).set('t', { seconds: 300, startedAt: Date.now() });
-		const vote = room.doc.getMap(DOC_MAP.vote);
+		await kleed.relay.transact(code, (doc) => doc.getMap(DOC_MAP.hands).delete(people[i]!));
+	await kleed.relay.transact(code, (doc) => {
+		doc.getMap(DOC_MAP.timers).set('t', { seconds: 300, startedAt: Date.now() });
+		const vote = doc.getMap(DOC_MAP.vote);
 		vote.set('status', 'revealed');
 		vote.set('round', 1);
 		vote.set('candidates', ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7']);
 		vote.set('voted', 12);
 		vote.set('totals', { s0: 5, s1: 3, s2: 2, s3: 2 });
-		room.doc.getMap(DOC_MAP.meta).set('step', 'choice');
+		doc.getMap(DOC_MAP.meta).set('step', 'choice');
 	});
 }
 
@@ -99,9 +99,9 @@ async function write(dataDir: string, rounds: number, crash: boolean) {
 	for (let n = 0; n < rounds; n++) {
 		const { code } = kleed.rounds.create({ title: `Ronde ${n}`, language: 'nl' });
 		await fill(kleed, code, n);
-		// Like a real server over a day: rooms go idle and are unloaded (compacted) one by one —
+		// Like a real server over a day: rounds go idle and are unloaded (compacted) one by one —
 		// or, after a crash, never got that far.
-		if (!crash) kleed.relay.room(code)?.unload();
+		if (!crash) kleed.relay.round(code)?.unload();
 	}
 	kleed.relay.flush();
 	const rows = kleed.db.prepare('SELECT count(*) AS n FROM doc_updates').get() as { n: number };
@@ -133,7 +133,7 @@ async function reload(dataDir: string) {
 	const cpu = process.cpuUsage(cpu0);
 	// Check what came back, so a fast but empty load cannot pass for a reload.
 	let stories = 0;
-	for (const code of codes) stories += kleed.relay.room(code)!.doc.getMap(DOC_MAP.stories).size;
+	for (const code of codes) stories += kleed.relay.round(code)!.doc.getMap(DOC_MAP.stories).size;
 	const after = heap();
 	process.send!({
 		rounds: codes.length,

@@ -7,9 +7,8 @@
  *   npm run bench -- --rounds 300 --only kleed          # one relay only, while iterating
  *   npm run bench -- --rounds 300 --timeline /tmp/tl     # CSV of every delivery: stalls or spread?
  *
- * Each round has 1 facilitator steering (one change per second, with its send time in it: for
- * Kleed a `text.set` intent, which the server checks and writes, since no client writes the doc;
- * for the reference a direct doc write of the same field) and 14
+ * Each round has 1 facilitator writing (one update per second, with its send time in it: a `text.set`
+ * intent to Kleed, whose clients never write the doc; a direct doc write to the reference) and 14
  * participants (stock y-websocket providers) that measure when each update reaches them, send
  * awareness every 5 s and raise or lower their hand every 10 s: an intent to Kleed, which checks it
  * and writes the change; a direct doc write to the reference, which knows no intents (before, it
@@ -30,6 +29,18 @@ import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
 import type { ServerStats } from './serverStats.ts';
 
 const CLIENTS_PER_ROUND = 15;
+/** The meta field the facilitator's send time travels in (a text Kleed lets a facilitator set). */
+const SENT_AT = 'warmup';
+
+function intentFrame(request: {
+	id: number;
+	intent: Record<string, unknown>;
+}): Uint8Array<ArrayBuffer> {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.intent);
+	encoding.writeVarString(e, JSON.stringify(request));
+	return encoding.toUint8Array(e) as Uint8Array<ArrayBuffer>;
+}
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface RoundSpec {
@@ -67,8 +78,6 @@ async function worker() {
 	};
 	let cpuAtGo = process.cpuUsage();
 	const timers: ReturnType<typeof setInterval>[] = [];
-	/** Ids of the facilitators' intents (answers are not read: the deliveries are what is timed). */
-	let writeNo = 0;
 
 	process.on('message', async (message: { type: string; [k: string]: unknown }) => {
 		if (message.type === 'connect') {
@@ -97,8 +106,8 @@ async function worker() {
 					const p = make(round.room, token);
 					const meta = p.doc.getMap('meta');
 					meta.observe((event) => {
-						if (!event.keysChanged.has('warmup')) return;
-						const sent = Number(meta.get('warmup'));
+						if (!event.keysChanged.has(SENT_AT)) return;
+						const sent = Number(meta.get(SENT_AT));
 						if (!Number.isFinite(sent)) return;
 						result.latencies.push(performance.now() - sent);
 						result.sentAt.push(performance.timeOrigin + sent);
@@ -122,6 +131,8 @@ async function worker() {
 		}
 		if (message.type === 'go') {
 			const writers = (globalThis as { writers?: WebsocketProvider[] }).writers!;
+			const kind = (globalThis as { kind?: Kind }).kind;
+			let writeNo = 0;
 			const interval = (globalThis as { interval?: number }).interval!;
 			result.latencies = [];
 			result.sentAt = [];
@@ -134,20 +145,12 @@ async function worker() {
 						timers.push(
 							setInterval(() => {
 								const sent = String(performance.now());
-								if ((globalThis as { kind?: Kind }).kind === 'reference') {
-									w.doc.getMap('meta').set('warmup', sent);
+								if (kind === 'reference') {
+									w.doc.getMap('meta').set(SENT_AT, sent);
 								} else {
 									if (w.ws?.readyState !== 1) return;
-									const e = encoding.createEncoder();
-									encoding.writeVarUint(e, MessageType.intent);
-									encoding.writeVarString(
-										e,
-										JSON.stringify({
-											id: ++writeNo,
-											intent: { type: 'text.set', field: 'warmup', text: sent }
-										})
-									);
-									w.ws.send(encoding.toUint8Array(e));
+									const intent = { type: 'text.set', field: SENT_AT, text: sent };
+									w.ws.send(intentFrame({ id: ++writeNo, intent }));
 								}
 								result.writes++;
 							}, interval)
@@ -196,16 +199,12 @@ async function worker() {
 									});
 									return;
 								}
-								const e = encoding.createEncoder();
-								encoding.writeVarUint(e, MessageType.intent);
-								encoding.writeVarString(
-									e,
-									JSON.stringify({
+								p.ws.send(
+									intentFrame({
 										id: intentNo,
 										intent: { type: raise ? 'hand.raise' : 'hand.lower' }
 									})
 								);
-								p.ws.send(encoding.toUint8Array(e));
 							}, 10_000)
 						);
 					}, intentPhase)

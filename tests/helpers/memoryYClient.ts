@@ -10,8 +10,8 @@ import * as Y from 'yjs';
 import { MessageType } from '../../src/lib/protocol.ts';
 import { type Intent, type IntentResult } from '../../src/lib/round/intents.ts';
 import type { Relay } from '../../server/relay/Relay.ts';
-import { connectMemory, type MemoryClientEnd } from '../../server/relay/memorySocket.ts';
-import type { Identity } from '../../server/rounds.ts';
+import { connectMemory, type MemorySocket } from '../../server/relay/MemorySocket.ts';
+import type { Identity } from '../../server/RoundStore.ts';
 
 export class MemoryYClient {
 	static readonly #all = new Set<MemoryYClient>();
@@ -25,12 +25,19 @@ export class MemoryYClient {
 	}
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	readonly socket: MemoryClientEnd;
+	readonly socket: MemorySocket;
 	readonly denied: string[] = [];
 	readonly results: IntentResult[] = [];
 	/** Every update frame received, in order. */
 	readonly updates: Uint8Array[] = [];
 	#nextIntent = 1;
+	/** Intents sent with `intent()` that wait for their answer. */
+	readonly #waiting = new Map<
+		number,
+		{ resolve: (result: IntentResult) => void; reject: (err: Error) => void }
+	>();
+	/** `sync()` calls that wait for the server's SyncStep2. */
+	#syncing: (() => void)[] = [];
 
 	constructor(relay: Relay, code: string, identity: Identity) {
 		MemoryYClient.#all.add(this);
@@ -40,6 +47,13 @@ export class MemoryYClient {
 		const early = [...this.socket.received];
 		this.socket.onFrame((frame) => this.#onFrame(frame));
 		for (const frame of early) this.#onFrame(frame);
+		this.socket.onClose(() => {
+			const { code, reason } = this.socket.closed ?? { code: 0, reason: 'terminated' };
+			for (const { reject } of this.#waiting.values()) {
+				reject(new Error(`closed ${code} (${reason}) before the answer`));
+			}
+			this.#waiting.clear();
+		});
 	}
 
 	get closed() {
@@ -52,6 +66,14 @@ export class MemoryYClient {
 		encoding.writeVarUint(e, MessageType.sync);
 		syncProtocol.writeSyncStep1(e, this.doc);
 		this.socket.send(encoding.toUint8Array(e));
+	}
+
+	/** SyncStep1; resolves once the server's SyncStep2 (the round's state) has been applied. */
+	sync(): Promise<void> {
+		return new Promise((resolve) => {
+			this.#syncing.push(resolve);
+			this.syncStep1();
+		});
 	}
 
 	/** Sends local doc changes as an Update frame, as the provider does on doc 'update'. */
@@ -95,6 +117,23 @@ export class MemoryYClient {
 		return id;
 	}
 
+	/**
+	 * Sends an intent; resolves with its answer, which the server sends once everything before it
+	 * is stored and sent (so the answer is also a signal that earlier frames were handled).
+	 * Rejects if the connection closes first.
+	 */
+	intent(intent: Intent | Record<string, unknown>): Promise<IntentResult> {
+		return new Promise((resolve, reject) => {
+			if (this.socket.closed || this.socket.terminated) {
+				return reject(new Error('the connection is closed'));
+			}
+			// Registered before sending: a live round may answer while `send` runs.
+			const id = this.#nextIntent++;
+			this.#waiting.set(id, { resolve, reject });
+			this.sendRawIntent(JSON.stringify({ id, intent }));
+		});
+	}
+
 	sendRawIntent(text: string): void {
 		const e = encoding.createEncoder();
 		encoding.writeVarUint(e, MessageType.intent);
@@ -112,8 +151,13 @@ export class MemoryYClient {
 				if (decoding.peekVarUint(peek) === 2) this.updates.push(frame);
 				const e = encoding.createEncoder();
 				encoding.writeVarUint(e, MessageType.sync);
-				syncProtocol.readSyncMessage(d, e, this.doc, this);
+				const kind = syncProtocol.readSyncMessage(d, e, this.doc, this);
 				if (encoding.length(e) > 1) this.socket.send(encoding.toUint8Array(e));
+				if (kind === syncProtocol.messageYjsSyncStep2) {
+					const syncing = this.#syncing;
+					this.#syncing = [];
+					for (const resolve of syncing) resolve();
+				}
 				return;
 			}
 			case MessageType.awareness:
@@ -123,9 +167,13 @@ export class MemoryYClient {
 				decoding.readVarUint(d);
 				this.denied.push(decoding.readVarString(d));
 				return;
-			case MessageType.intentResult:
-				this.results.push(JSON.parse(decoding.readVarString(d)) as IntentResult);
+			case MessageType.intentResult: {
+				const result = JSON.parse(decoding.readVarString(d)) as IntentResult;
+				this.results.push(result);
+				this.#waiting.get(result.id)?.resolve(result);
+				this.#waiting.delete(result.id);
 				return;
+			}
 			default:
 				throw new Error(`unexpected frame type ${type}`);
 		}

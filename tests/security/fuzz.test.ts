@@ -12,10 +12,10 @@ import * as Y from 'yjs';
 import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import { intentServices } from '../../server/app.ts';
 import { openDatabase, type Db } from '../../server/db.ts';
-import { SqliteDocStore } from '../../server/docStore.ts';
+import { DocStore } from '../../server/DocStore.ts';
 import { Relay } from '../../server/relay/Relay.ts';
-import { connectMemory } from '../../server/relay/memorySocket.ts';
-import { RoundStore, type Identity } from '../../server/rounds.ts';
+import { connectMemory } from '../../server/relay/MemorySocket.ts';
+import { RoundStore, type Identity } from '../../server/RoundStore.ts';
 import { MemoryYClient, tick } from '../helpers/memoryYClient.ts';
 import { awarenessFrame, rawClient, updateFrame } from '../helpers/rawClient.ts';
 import { encodeIntent } from '../helpers/intents.ts';
@@ -109,7 +109,7 @@ afterAll(() => {
 it('survives 100,000 random and mutated frames; honest clients and other rounds never notice', async () => {
 	const rounds = new RoundStore(db);
 	const relay: Relay = new Relay({
-		persistence: new SqliteDocStore(db),
+		persistence: new DocStore(db),
 		log: pino({ level: 'silent' }),
 		services: intentServices(db, rounds)
 	});
@@ -182,17 +182,17 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	}
 	const heapAfter = process.memoryUsage().heapUsed;
 	console.log(
-		`fuzz: ${sent} frames over ${connections} connections; heap ${(heapBefore / 2 ** 20).toFixed(1)} -> ${(heapAfter / 2 ** 20).toFixed(1)} MiB; rooms ${relay.roomCount}`
+		`fuzz: ${sent} frames over ${connections} connections; heap ${(heapBefore / 2 ** 20).toFixed(1)} -> ${(heapAfter / 2 ** 20).toFixed(1)} MiB; rounds ${relay.roundCount}`
 	);
 	expect(sent).toBeGreaterThanOrEqual(100_000);
 	// Bounded: closed connections are gone, nothing piles up per frame.
-	expect(relay.roomCount).toBe(2);
-	expect(relay.room(code)!.connections.size).toBeLessThanOrEqual(3);
+	expect(relay.roundCount).toBe(2);
+	expect(relay.round(code)!.connections.size).toBeLessThanOrEqual(3);
 	expect(heapAfter - heapBefore).toBeLessThan(100 * 2 ** 20);
-	expect(relay.room(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
+	expect(relay.round(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
 	// The stored doc of the other round holds only its facilitator's steps.
 	const stored = new Y.Doc();
-	for (const u of await new SqliteDocStore(db).load(other)) Y.applyUpdate(stored, u);
+	for (const u of await new DocStore(db).load(other)) Y.applyUpdate(stored, u);
 	expect(stored.getMap(DOC_MAP.meta).get('step')).toBe('opening');
 	expect(
 		[...stored.share.keys()].every((k) => (Object.values(DOC_MAP) as string[]).includes(k))

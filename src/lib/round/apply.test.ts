@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { intentServices } from '../../../server/app.ts';
 import { openDatabase, type Db } from '../../../server/db.ts';
-import { RoundStore, type Identity } from '../../../server/rounds.ts';
+import { RoundStore, type Identity } from '../../../server/RoundStore.ts';
 import type { Step } from '../protocol.ts';
 import { applyIntent, type IntentServices, type RoundControl } from './apply.ts';
 import {

@@ -7,7 +7,7 @@ export interface PendingUpdate {
 
 /**
  * Durable storage of each round's Yjs updates: an append-only log per round, merged into one row
- * when the room unloads. The relay talks to this small interface so tests can slow it down.
+ * when the round unloads. The relay talks to this small interface so tests can slow it down.
  */
 export interface DocPersistence {
 	/** All stored updates of a round, oldest first. */
@@ -18,7 +18,8 @@ export interface DocPersistence {
 	replace(code: string, state: Uint8Array): void;
 }
 
-export class SqliteDocStore implements DocPersistence {
+/** The doc log in SQLite (table `doc_updates`). */
+export class DocStore implements DocPersistence {
 	readonly #select;
 	readonly #appendBatch;
 	readonly #replace;

@@ -1,12 +1,13 @@
-/**
- * An in-memory socket pair for relay tests: the server end implements RelaySocket, the client
- * end records what the relay sent and can send frames in. No network, fully synchronous.
- */
+import type { Identity } from '../RoundStore.ts';
 import type { Relay } from './Relay.ts';
-import type { Identity } from '../rounds.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';
 
-export class MemoryClientEnd {
+/**
+ * An in-memory socket pair for relay tests: the server end (`serverEnd`) is the RelaySocket the
+ * relay sees; this object is the client end, which records what the relay sent and can send
+ * frames in. No network, fully synchronous.
+ */
+export class MemorySocket {
 	readonly received: Uint8Array[] = [];
 	closed: { code: number; reason: string } | null = null;
 	terminated = false;
@@ -18,6 +19,7 @@ export class MemoryClientEnd {
 	#held: Uint8Array[] = [];
 	#events: SocketEvents | null = null;
 	#listeners = new Set<(frame: Uint8Array) => void>();
+	#closeListeners = new Set<() => void>();
 
 	/** The RelaySocket the relay sees. */
 	readonly serverEnd: RelaySocket;
@@ -47,10 +49,14 @@ export class MemoryClientEnd {
 				for (const frame of held) client.#deliver(frame);
 			},
 			close: (code, reason) => {
-				client.closed ??= { code, reason };
+				if (client.closed) return;
+				client.closed = { code, reason };
+				client.#ended();
 			},
 			terminate: () => {
+				if (client.terminated) return;
 				client.terminated = true;
+				client.#ended();
 			},
 			ping: () => {
 				client.pings++;
@@ -64,6 +70,11 @@ export class MemoryClientEnd {
 	#deliver(frame: Uint8Array): void {
 		this.received.push(frame);
 		for (const listener of this.#listeners) listener(frame);
+	}
+
+	#ended(): void {
+		for (const listener of this.#closeListeners) listener();
+		this.#closeListeners.clear();
 	}
 
 	attach(events: SocketEvents): void {
@@ -88,11 +99,17 @@ export class MemoryClientEnd {
 		this.#listeners.add(listener);
 		return () => this.#listeners.delete(listener);
 	}
+
+	/** Called once when the relay closes or terminates this socket. */
+	onClose(listener: () => void): void {
+		if (this.closed || this.terminated) return listener();
+		this.#closeListeners.add(listener);
+	}
 }
 
 /** Connects a new in-memory client to `relay` in round `code` as `identity`. */
-export function connectMemory(relay: Relay, code: string, identity: Identity): MemoryClientEnd {
-	const client = new MemoryClientEnd();
+export function connectMemory(relay: Relay, code: string, identity: Identity): MemorySocket {
+	const client = new MemorySocket();
 	client.attach(relay.connect(client.serverEnd, code, identity));
 	return client;
 }

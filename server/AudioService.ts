@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { AccessToken, RoomServiceClient, TrackSource, type VideoGrant } from 'livekit-server-sdk';
 import type { AudioGrant } from '../src/lib/protocol.ts';
-import type { Identity } from './rounds.ts';
+import type { Identity } from './RoundStore.ts';
 
 export interface LiveKitConfig {
 	url: string;
@@ -10,45 +10,57 @@ export interface LiveKitConfig {
 }
 
 /** The part of LiveKit's RoomService we use, so tests can stand in for a server. */
-export interface RoomControl {
-	/** Mutes every microphone track `identity` publishes in `room`; false when none was found. */
-	muteMicrophone(room: string, identity: string): Promise<boolean>;
+export interface CallControl {
+	/** Mutes every microphone track `identity` publishes in `call`; false when none was found. */
+	muteMicrophone(call: string, identity: string): Promise<boolean>;
 }
 
 /** Tokens are short-lived: they are needed only to join; LiveKit refreshes them while connected. */
 export const AUDIO_TOKEN_TTL_SECONDS = 10 * 60;
 
+/** This role (or device) gets no sound. */
 export class AudioRefused extends Error {}
 
+/** The server has no LiveKit settings: there is no sound at all. */
+export class AudioNotConfigured extends Error {
+	constructor() {
+		super('audio is not set up');
+	}
+}
+
 /**
- * Audio for people at home: short-lived LiveKit tokens per role, bound to one round's LiveKit
- * room. The room name is an HMAC of the round code under the API secret: one room per round,
- * and nobody can derive it without the secret.
+ * Audio for people at home: short-lived LiveKit tokens per role, bound to the round's call (a
+ * LiveKit room; "room" in Kleed's own code is the physical room). The call's name is an HMAC of the
+ * round code under the API secret: one call per round, and nobody can derive it without the secret.
  */
 export class AudioService {
 	readonly #config: LiveKitConfig | null;
-	readonly #control: RoomControl | null;
+	readonly #control: CallControl | null;
 
-	constructor(config: LiveKitConfig | null, control?: RoomControl) {
+	constructor(config: LiveKitConfig | null, control?: CallControl) {
 		this.#config = config;
-		this.#control = control ?? (config ? liveKitRoomControl(config) : null);
+		this.#control = control ?? (config ? liveKitCallControl(config) : null);
 	}
 
 	get enabled(): boolean {
 		return this.#config !== null;
 	}
 
-	roomName(code: string): string {
-		if (!this.#config) throw new AudioRefused('audio is not set up');
+	/** The LiveKit room name of round `code`'s call. */
+	callName(code: string): string {
+		if (!this.#config) throw new AudioNotConfigured();
 		const mac = createHmac('sha256', this.#config.apiSecret).update(`kleed round ${code}`);
 		return `kleed-${mac.digest('base64url').slice(0, 22)}`;
 	}
 
-	/** A token for `identity` of round `code`; throws AudioRefused for roles without audio. */
+	/**
+	 * A token for `who` in round `code`'s call (`device: 'room'`: the physical room's microphone).
+	 * Throws AudioRefused for roles without sound, AudioNotConfigured without LiveKit.
+	 */
 	async grant(code: string, who: Identity, device?: 'room'): Promise<AudioGrant> {
 		const config = this.#config;
-		if (!config) throw new AudioRefused('audio is not set up');
-		const room = this.roomName(code);
+		if (!config) throw new AudioNotConfigured();
+		const call = this.callName(code);
 		const { identity, name, grant } = audioRole(who, device);
 		const token = new AccessToken(config.apiKey, config.apiSecret, {
 			identity,
@@ -56,13 +68,14 @@ export class AudioService {
 			ttl: AUDIO_TOKEN_TTL_SECONDS,
 			metadata: JSON.stringify({ role: who.role, participantId: who.participantId })
 		});
-		token.addGrant({ roomJoin: true, room, canPublishData: false, ...grant });
+		token.addGrant({ roomJoin: true, room: call, canPublishData: false, ...grant });
 		return { url: config.url, token: await token.toJwt(), identity };
 	}
 
+	/** Mutes `identity`'s microphone in round `code`'s call; false when it had none. */
 	async mute(code: string, identity: string): Promise<boolean> {
-		if (!this.#control) throw new AudioRefused('audio is not set up');
-		return this.#control.muteMicrophone(this.roomName(code), identity);
+		if (!this.#control) throw new AudioNotConfigured();
+		return this.#control.muteMicrophone(this.callName(code), identity);
 	}
 }
 
@@ -76,7 +89,8 @@ const LISTEN_ONLY: VideoGrant = { canPublish: false, canSubscribe: true };
 function audioRole(who: Identity, device?: 'room') {
 	const random = () => randomBytes(6).toString('base64url');
 	if (device === 'room') {
-		// One room device per round: a second one takes over (LiveKit drops the older identity).
+		// One device for the physical room per round: a second one takes over (LiveKit drops the
+		// older identity).
 		if (who.role !== 'facilitator' && who.role !== 'projector') {
 			throw new AudioRefused('only a facilitator or projector machine can be the room device');
 		}
@@ -97,14 +111,14 @@ function audioRole(who: Identity, device?: 'room') {
 	}
 }
 
-function liveKitRoomControl(config: LiveKitConfig): RoomControl {
+function liveKitCallControl(config: LiveKitConfig): CallControl {
 	const host = config.url.replace(/^ws/, 'http');
 	const client = new RoomServiceClient(host, config.apiKey, config.apiSecret);
 	return {
-		async muteMicrophone(room, identity) {
-			const participant = await client.getParticipant(room, identity).catch(() => null);
+		async muteMicrophone(call, identity) {
+			const participant = await client.getParticipant(call, identity).catch(() => null);
 			const mics = (participant?.tracks ?? []).filter((t) => t.source === TrackSource.MICROPHONE);
-			for (const track of mics) await client.mutePublishedTrack(room, identity, track.sid, true);
+			for (const track of mics) await client.mutePublishedTrack(call, identity, track.sid, true);
 			return mics.length > 0;
 		}
 	};

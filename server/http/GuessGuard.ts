@@ -54,21 +54,3 @@ export class GuessGuard {
 export function clientAddress(req: IncomingMessage): string {
 	return req.socket.remoteAddress ?? 'unknown';
 }
-
-/**
- * Browsers send `Origin` with every websocket: refuse pages of other sites, which could otherwise
- * open a socket with a token they got hold of. Clients without `Origin` (not a browser) pass: they
- * still need a token.
- */
-export function sameOrigin(req: IncomingMessage, publicUrl: string | undefined): boolean {
-	const origin = req.headers.origin;
-	if (!origin) return true;
-	let host: string;
-	try {
-		host = new URL(origin).host;
-	} catch {
-		return false;
-	}
-	if (host === req.headers.host) return true;
-	return publicUrl !== undefined && new URL(publicUrl).host === host;
-}

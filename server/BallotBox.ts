@@ -1,3 +1,4 @@
+import type { Ballots } from '../src/lib/round/apply.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -5,19 +6,7 @@ import type { Db } from './db.ts';
  * shared doc, so nobody can read them from the doc or awareness before the reveal. Every call is
  * one committed statement: a ballot survives a crash the moment its voter got an answer.
  */
-export interface BallotBox {
-	cast(code: string, round: number, voter: string, storyId: string): void;
-	clear(code: string, round: number, voter: string): void;
-	mine(code: string, round: number, voter: string): string | null;
-	/** How many people have voted in this round. */
-	count(code: string, round: number): number;
-	/** Hearts per story id. */
-	tally(code: string, round: number): Record<string, number>;
-	/** Drops every ballot for one story (it was removed during the vote). */
-	dropStory(code: string, round: number, storyId: string): void;
-}
-
-export class SqliteBallotBox implements BallotBox {
+export class BallotBox implements Ballots {
 	readonly #cast;
 	readonly #clear;
 	readonly #mine;

@@ -8,7 +8,7 @@ import {
 	tempDir,
 	type Running
 } from '../tests/helpers/server.ts';
-import { AUDIO_TOKEN_TTL_SECONDS, AudioService, type RoomControl } from './audio.ts';
+import { AUDIO_TOKEN_TTL_SECONDS, AudioService, type CallControl } from './AudioService.ts';
 
 const liveKit = { url: 'wss://audio.example.org', apiKey: 'APItestkey', apiSecret: 'a'.repeat(40) };
 const env = {
@@ -18,9 +18,9 @@ const env = {
 };
 const verifier = new TokenVerifier(liveKit.apiKey, liveKit.apiSecret);
 const muted: [string, string][] = [];
-const control: RoomControl = {
-	async muteMicrophone(room, identity) {
-		muted.push([room, identity]);
+const control: CallControl = {
+	async muteMicrophone(call, identity) {
+		muted.push([call, identity]);
 		return true;
 	}
 };
@@ -63,7 +63,7 @@ async function grantFor(token: string, body?: object) {
 }
 
 const linkToken = (link: string) => new URL(link).hash.replace(/^#(token|key)=/, '');
-const roomOf = (code: string) => new AudioService(liveKit).roomName(code);
+const callOf = (code: string) => new AudioService(liveKit).callName(code);
 
 describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 	it('lets a participant publish only a microphone and listen, without data', async () => {
@@ -74,7 +74,7 @@ describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 		expect(claims.name).toBe('Anna');
 		expect(claims.video).toMatchObject({
 			roomJoin: true,
-			room: roomOf(round.code),
+			room: callOf(round.code),
 			canPublish: true,
 			canPublishSources: ['microphone'],
 			canSubscribe: true,
@@ -119,7 +119,7 @@ describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 		expect((await ask(round.code, anna.token, { device: 'kitchen' })).status).toBe(400);
 	});
 
-	it('binds each round to its own room: a token of round A never opens round B', async () => {
+	it('binds each round to its own call: a token of round A never opens round B', async () => {
 		const other = await createRound(server.port);
 		const a = await grantFor(round.facilitatorKey);
 		const res = await ask(other.code, other.facilitatorKey);
@@ -148,12 +148,12 @@ describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 		expect(muted).toEqual([]);
 		const res = await mute(round.facilitatorKey);
 		expect(res.status).toBe(200);
-		expect(muted).toEqual([[roomOf(round.code), `p:${anna.participantId}`]]);
+		expect(muted).toEqual([[callOf(round.code), `p:${anna.participantId}`]]);
 	});
 });
 
 describe('without LiveKit', () => {
-	it('answers 503 with a readable message, and says so in /api/health', async () => {
+	it('answers 503 to a grant and a mute with a readable message, and says so in /api/health', async () => {
 		const d = tempDir();
 		const plain = await startInProcess(d.path);
 		try {
@@ -163,7 +163,20 @@ describe('without LiveKit', () => {
 				headers: { authorization: `Bearer ${r.facilitatorKey}` }
 			});
 			expect(res.status).toBe(503);
-			expect(((await res.json()) as { message: string }).message).toMatch(/not set up/);
+			expect(await res.json()).toMatchObject({
+				error: 'audio_not_configured',
+				message: expect.stringMatching(/not set up/)
+			});
+			const mute = await fetch(`http://127.0.0.1:${plain.port}/api/rounds/${r.code}/audio/mute`, {
+				method: 'POST',
+				headers: {
+					authorization: `Bearer ${r.facilitatorKey}`,
+					'content-type': 'application/json'
+				},
+				body: JSON.stringify({ identity: 'p:someone' })
+			});
+			expect(mute.status).toBe(503);
+			expect(await mute.json()).toMatchObject({ error: 'audio_not_configured' });
 			const health = await fetch(`http://127.0.0.1:${plain.port}/api/health`);
 			expect(await health.json()).toMatchObject({ audio: false });
 		} finally {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../tests/helpers/server.ts';
 import { createKleed, type Kleed } from './app.ts';
-import { Checkpointer } from './checkpointer.ts';
+import { Checkpointer } from './Checkpointer.ts';
 import { openDatabase } from './db.ts';
 import { loadConfig } from './config.ts';
 
@@ -35,8 +35,8 @@ describe('WAL checkpoints in their own thread', () => {
 		expect(kleed.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
 		const { code } = kleed.rounds.create({ title: 'Ronde', language: 'nl' });
 		for (let i = 0; i < 200; i++) {
-			await kleed.relay.transact(code, (room) =>
-				room.doc.getMap('stories').set(`s${i}`, { text: 'x'.repeat(100) })
+			await kleed.relay.transact(code, (doc) =>
+				doc.getMap('stories').set(`s${i}`, { text: 'x'.repeat(100) })
 			);
 		}
 		kleed.relay.flush();

@@ -291,7 +291,7 @@ export class RoundStore {
 }
 
 /** The doc every round starts from. */
-export function initialDocUpdate(meta: Omit<MetaFields, 'protocol' | 'step'>): Uint8Array {
+function initialDocUpdate(meta: Omit<MetaFields, 'protocol' | 'step'>): Uint8Array {
 	const doc = new Y.Doc();
 	const fields: MetaFields = { protocol: PROTOCOL_VERSION, step: 'opening', ...meta };
 	doc.transact(() => {

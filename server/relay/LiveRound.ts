@@ -1,0 +1,261 @@
+import type { Logger } from 'pino';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { CloseCodeName } from '../../src/lib/protocol.ts';
+import { SERVER_ORIGIN, type IntentServices } from '../../src/lib/round/apply.ts';
+import type { DocPersistence } from '../DocStore.ts';
+import type { Identity } from '../RoundStore.ts';
+import { Connection, type ConnectionOptions } from './Connection.ts';
+import type { Flusher, FlushedRound } from './Flusher.ts';
+import { FrameHandler } from './FrameHandler.ts';
+import { allAwarenessFrame, awarenessFrame, updateFrame } from './frames.ts';
+import type { RelayLimits } from './limits.ts';
+import { RoundAwareness } from './RoundAwareness.ts';
+import type { RelaySocket, SocketEvents } from './socket.ts';
+
+/** Above this many stored updates, a freshly loaded round rewrites its log as one row. */
+const COMPACT_ON_LOAD_ABOVE = 100;
+
+/** Transaction origin of updates replayed from storage. */
+const PERSISTENCE_ORIGIN = 'persistence';
+
+type State = 'loading' | 'live' | 'unloaded';
+
+/** What a live round is handed by its owner (the relay). */
+export interface LiveRoundOptions {
+	code: string;
+	persistence: DocPersistence;
+	/** Stores the round's changes before they are sent; shared by every round of the relay. */
+	flusher: Flusher;
+	services: IntentServices;
+	limits: RelayLimits;
+	log: Logger;
+	/** The round has left memory (unloaded, failed or discarded): the owner forgets it. */
+	onUnloaded(round: LiveRound): void;
+	/** A `round.erase` intent discarded the round: erase what is stored. */
+	onErased(code: string): void;
+}
+
+/**
+ * One round in the relay's memory: its doc and awareness, and its connections. Life cycle:
+ * loading (persisted state is read; frames are queued) -> live -> idle (nobody connected; a timer
+ * runs) -> unloaded (state compacted to one row, memory freed, owner told).
+ *
+ * Every frame passes, in order: the connection's rate limit -> (queue while loading) -> the
+ * FrameHandler (guarded decode, then what the frame does). Any exception closes only that
+ * connection.
+ */
+export class LiveRound implements FlushedRound {
+	readonly code: string;
+	readonly doc = new Y.Doc({ gc: true });
+	readonly connections = new Set<Connection>();
+	#state: State = 'loading';
+	#loading: Promise<void> | null = null;
+	#queue: [Connection, Uint8Array][] = [];
+	#idleTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #awareness: RoundAwareness;
+	readonly #frames: FrameHandler;
+	readonly #options: LiveRoundOptions;
+	readonly #flusher: Flusher;
+	readonly #log: Logger;
+	/** Handed to each connection of this round. */
+	readonly #connectionOptions: ConnectionOptions;
+
+	constructor(options: LiveRoundOptions) {
+		this.code = options.code;
+		this.#options = options;
+		this.#flusher = options.flusher;
+		this.#log = options.log;
+		this.#awareness = new RoundAwareness(this.doc, () => this.#flusher.enqueueAwareness(this));
+		this.#frames = new FrameHandler({
+			code: this.code,
+			doc: this.doc,
+			awareness: this.#awareness,
+			whenDurable: (fn) => this.#flusher.whenDurable(fn),
+			services: options.services,
+			// What an intent may do to this round beyond its doc.
+			control: {
+				disconnect: (participantId) =>
+					this.closeWhere((c) => c.identity.participantId === participantId, 'removed'),
+				// After the intent's answer has gone out: the erase closes every connection.
+				erase: () =>
+					setImmediate(() => {
+						this.discard();
+						options.onErased(this.code);
+					})
+			},
+			limits: options.limits,
+			log: options.log
+		});
+		this.#connectionOptions = {
+			limits: options.limits,
+			onFrame: (conn, data) => this.#receive(conn, data),
+			onClose: (conn) => this.#remove(conn),
+			holdWrites: (socket) => this.#flusher.hold(socket)
+		};
+	}
+
+	get awareness(): Awareness {
+		return this.#awareness.awareness;
+	}
+
+	get live(): boolean {
+		return this.#state === 'live';
+	}
+
+	/**
+	 * Reads the persisted state (once; later calls wait for the same). Frames that arrive meanwhile
+	 * wait in the queue, in order. Never rejects: a round that cannot be loaded fails.
+	 */
+	load(): Promise<void> {
+		return (this.#loading ??= this.#load());
+	}
+
+	async #load(): Promise<void> {
+		try {
+			const updates = await this.#options.persistence.load(this.code);
+			if (this.#state !== 'loading') return;
+			Y.transact(
+				this.doc,
+				() => {
+					for (const update of updates) Y.applyUpdate(this.doc, update, PERSISTENCE_ORIGIN);
+				},
+				PERSISTENCE_ORIGIN
+			);
+			if (updates.length > COMPACT_ON_LOAD_ABOVE) {
+				this.#options.persistence.replace(this.code, Y.encodeStateAsUpdate(this.doc));
+			}
+			// Only now: loading replays what is already stored (nothing to write, nobody to tell),
+			// and with a listener attached Yjs would encode every loaded change to emit it.
+			this.doc.on('update', (update: Uint8Array) => {
+				this.#flusher.enqueue(this, update);
+			});
+		} catch (err) {
+			this.#log.error({ round: this.code, err }, 'loading the round failed');
+			this.storageFailed();
+			return;
+		}
+		this.#state = 'live';
+		for (const conn of this.connections) this.#start(conn);
+		const queued = this.#queue;
+		this.#queue = [];
+		for (const [conn, data] of queued) this.#frames.handle(conn, data);
+		if (this.connections.size === 0) this.#startIdleTimer();
+	}
+
+	/** Attaches an authenticated socket; returns what the socket adapter must call. */
+	connect(socket: RelaySocket, identity: Identity): SocketEvents {
+		const conn = new Connection(socket, identity, this.#connectionOptions);
+		this.connections.add(conn);
+		if (this.#idleTimer) {
+			clearTimeout(this.#idleTimer);
+			this.#idleTimer = null;
+		}
+		if (this.live) this.#start(conn);
+		return conn.socketEvents;
+	}
+
+	/** Changes the doc from outside a connection (e.g. the HTTP API), as the server. */
+	change(fn: (doc: Y.Doc) => void): void {
+		if (!this.live) throw new Error('the round could not be loaded');
+		this.doc.transact(() => fn(this.doc), SERVER_ORIGIN);
+		// Nobody may be connected (the change came over HTTP): the round still unloads when idle.
+		if (this.connections.size === 0) this.#startIdleTimer();
+	}
+
+	/** Closes the connections that match, with a documented close code. */
+	closeWhere(match: (conn: Connection) => boolean, name: CloseCodeName): void {
+		for (const conn of [...this.connections]) if (match(conn)) conn.close(name);
+	}
+
+	/**
+	 * Sends a stored update to every connection (the Flusher calls this after writing it). Nobody
+	 * is left out: the server made every change, no connection sent one it already has.
+	 */
+	sendUpdate(update: Uint8Array): void {
+		const frame = updateFrame(update);
+		for (const conn of this.connections) conn.send(frame);
+	}
+
+	/**
+	 * Sends the awareness changes of this loop turn (after the turn's doc updates have gone out).
+	 * To everyone, the sender too: the stock provider drops a connection that hears nothing for
+	 * 30 s, and awareness renewals are what it hears in a quiet round.
+	 */
+	sendAwareness(): void {
+		if (!this.live) return;
+		const update = this.#awareness.takeChanges();
+		if (update === null) return;
+		const frame = awarenessFrame(update);
+		for (const conn of this.connections) conn.send(frame);
+	}
+
+	/**
+	 * Storage failed: what is in memory may not be durable. Drop it and tell clients to reconnect;
+	 * they get the round as it was stored, and a facilitator's device sends its queued intents again.
+	 */
+	storageFailed(): void {
+		this.closeWhere(() => true, 'serverError');
+		this.#dispose();
+	}
+
+	/** Writes the whole state as one row and frees the memory. */
+	unload(): void {
+		if (this.#state === 'unloaded') return;
+		if (this.#state === 'live') {
+			this.#flusher.flush();
+			try {
+				this.#options.persistence.replace(this.code, Y.encodeStateAsUpdate(this.doc));
+			} catch (err) {
+				// The update log is still complete; compaction can wait for the next unload.
+				this.#log.error({ round: this.code, err }, 'compacting the round failed');
+			}
+		}
+		this.#dispose();
+	}
+
+	/** Before the round is erased: writes what is pending, closes every connection, frees memory. */
+	discard(): void {
+		if (this.#state === 'unloaded') return;
+		this.#flusher.flush();
+		this.closeWhere(() => true, 'roundNotFound');
+		this.#dispose();
+	}
+
+	#dispose(): void {
+		this.#state = 'unloaded';
+		if (this.#idleTimer) clearTimeout(this.#idleTimer);
+		this.#queue = [];
+		this.#awareness.destroy();
+		this.doc.destroy();
+		this.#options.onUnloaded(this);
+	}
+
+	#startIdleTimer(): void {
+		if (this.#idleTimer) clearTimeout(this.#idleTimer);
+		this.#idleTimer = setTimeout(() => {
+			this.#idleTimer = null;
+			if (this.connections.size === 0) this.unload();
+		}, this.#options.limits.idleUnloadMs);
+		this.#idleTimer.unref?.();
+	}
+
+	/**
+	 * A connection's first frames, once the round is live. The server never asks a client for its
+	 * state (SyncStep1): nobody but the server writes the doc, so a client has nothing it needs.
+	 */
+	#start(conn: Connection): void {
+		if (this.awareness.getStates().size > 0) conn.send(allAwarenessFrame(this.awareness));
+	}
+
+	#remove(conn: Connection): void {
+		if (!this.connections.delete(conn)) return;
+		this.#awareness.leave(conn);
+		if (this.connections.size === 0 && this.live) this.#startIdleTimer();
+	}
+
+	#receive(conn: Connection, data: Uint8Array): void {
+		if (this.#state === 'live') return this.#frames.handle(conn, data);
+		if (this.#state === 'loading') this.#queue.push([conn, data]);
+	}
+}
