@@ -95,6 +95,17 @@ export class MemoryYClient {
 		return id;
 	}
 
+	/** Sends an intent and resolves with its answer (the relay answers after its flush). */
+	async request(intent: Intent | Record<string, unknown>): Promise<IntentResult> {
+		const id = this.sendIntent(intent);
+		for (let turn = 0; turn < 100; turn++) {
+			const result = this.results.find((r) => r.id === id);
+			if (result) return result;
+			await tick();
+		}
+		throw new Error(`no answer to intent ${id}`);
+	}
+
 	sendRawIntent(text: string): void {
 		const e = encoding.createEncoder();
 		encoding.writeVarUint(e, MessageType.intent);
