@@ -38,7 +38,8 @@ export interface IntentSender {
 /**
  * Sends intents over a stock provider's socket and resolves with the server's answers, as the
  * browser's client does: while the provider is offline an intent waits in a queue, and every
- * intent not answered when a socket closes is sent again, in order, on the next one.
+ * intent not answered when a socket closes is sent again, in order, on the next one. One per
+ * provider: it takes over the provider's handler of intent results.
  */
 export function intents(provider: WebsocketProvider): IntentSender {
 	let next = 1;
