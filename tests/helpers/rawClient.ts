@@ -4,7 +4,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { MessageType, PROTOCOL_VERSION, SyncMessageType } from '../../src/lib/protocol.ts';
 import { type Intent, type IntentResult } from '../../src/lib/round/intents.ts';
@@ -106,5 +105,3 @@ export function awarenessFrame(clientId: number, clock: number, state: unknown):
 	encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
 	return encoding.toUint8Array(e);
 }
-
-export { awarenessProtocol };
