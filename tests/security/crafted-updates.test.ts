@@ -125,10 +125,12 @@ it(
 		const canaryRuns = (async () => {
 			for (let n = 0; !stop; n++) {
 				const start = performance.now();
+				let giveUp: ReturnType<typeof setTimeout> | undefined;
 				const result = await Promise.race([
 					canary.send({ type: n % 2 === 0 ? 'hand.raise' : 'hand.lower' }),
-					new Promise<null>((resolve) => setTimeout(() => resolve(null), GIVE_UP_MS))
+					new Promise<null>((resolve) => (giveUp = setTimeout(() => resolve(null), GIVE_UP_MS)))
 				]);
+				clearTimeout(giveUp);
 				roundTrips.push(performance.now() - start);
 				if (result === null) throw new Error(`the other round waited over ${GIVE_UP_MS} ms`);
 				if (!result.ok) throw new Error(`the canary's intent was refused: ${result.error}`);
