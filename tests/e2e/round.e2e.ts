@@ -6,6 +6,7 @@ import {
 	type Locator,
 	type Page
 } from '@playwright/test';
+import type { CreateRoundResponse } from '../../src/lib/protocol.ts';
 
 /** A cheap Android tablet, held upright. */
 const TABLET: BrowserContextOptions = {
@@ -59,7 +60,7 @@ async function joinAs(page: Page, name: string, presence: 'In de zaal' | 'Thuis'
 async function createRoundViaApi(page: Page): Promise<string> {
 	const response = await page.request.post('/api/rounds', { data: { title: 'Proefronde' } });
 	expect(response.status()).toBe(201);
-	return ((await response.json()) as { code: string }).code;
+	return ((await response.json()) as CreateRoundResponse).code;
 }
 
 test('a round from the start page to the steps, on facilitator, tablets and projector', async ({
@@ -260,10 +261,7 @@ test('the co-facilitator opens the facilitator link on another device and steers
 	browser
 }) => {
 	const response = await page.request.post('/api/rounds', { data: {} });
-	const round = (await response.json()) as {
-		code: string;
-		links: { facilitator: string; projector: string };
-	};
+	const round = (await response.json()) as CreateRoundResponse;
 	const path = new URL(round.links.facilitator);
 	const co = await newPage(browser, { viewport: { width: 1280, height: 900 } });
 	// Count websocket connections: a healthy page opens one and keeps it.

@@ -28,6 +28,10 @@ export function childServerSuite() {
 		get port() {
 			return server.port;
 		},
+		/** The server's data folder (kleed.db), e.g. to read what it stored. */
+		get dataDir() {
+			return dir.path;
+		},
 		/** The server's process, e.g. to freeze it with SIGSTOP (SIGKILL in afterAll ends it anyway). */
 		get process() {
 			return server.process;

@@ -1,13 +1,12 @@
 /**
  * A hostile client: a raw websocket that sends whatever bytes it likes and records what happens.
  */
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
-import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
-import { type Intent } from '../../src/lib/round/intents.ts';
+import { MessageType, PROTOCOL_VERSION, SyncMessageType } from '../../src/lib/protocol.ts';
+import { type Intent, type IntentResult } from '../../src/lib/round/intents.ts';
 
 export interface RawClient {
 	ws: WebSocket;
@@ -52,16 +51,46 @@ export function rawClient(
 	});
 }
 
-/** A sync Update frame carrying `change` made to a fresh doc. */
-export function updateFrame(change: (doc: Y.Doc) => void): Uint8Array {
+/**
+ * A sync frame carrying `change` made to a fresh doc: an Update (what a provider sends on each
+ * local change) or a SyncStep2 (what it answers to a SyncStep1).
+ */
+export function updateFrame(
+	change: (doc: Y.Doc) => void,
+	kind: 'update' | 'step2' = 'update'
+): Uint8Array {
 	const doc = new Y.Doc();
 	let update: Uint8Array = new Uint8Array();
 	doc.on('update', (u: Uint8Array) => (update = u));
 	change(doc);
+	doc.destroy();
+	return syncFrame(kind, update);
+}
+
+/** A sync frame of this kind around any update bytes. */
+export function syncFrame(kind: 'update' | 'step2', update: Uint8Array): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeVarUint(e, MessageType.sync);
-	syncProtocol.writeUpdate(e, update);
+	encoding.writeVarUint(e, SyncMessageType[kind]);
+	encoding.writeVarUint8Array(e, update);
 	return encoding.toUint8Array(e);
+}
+
+/** How many permission-denied answers (y-protocols auth) the client has received. */
+export function denials(client: RawClient): number {
+	return client.frames.filter((frame) => frame[0] === MessageType.auth).length;
+}
+
+/** The answer to the intent with this id, once it has come (undefined until then). */
+export function answerOf(client: RawClient, id: number): IntentResult | undefined {
+	for (const frame of client.frames) {
+		if (frame[0] !== MessageType.intentResult) continue;
+		const d = decoding.createDecoder(frame);
+		decoding.readVarUint(d);
+		const result = JSON.parse(decoding.readVarString(d)) as IntentResult;
+		if (result.id === id) return result;
+	}
+	return undefined;
 }
 
 /** An awareness frame claiming `state` for `clientId`. */
@@ -76,5 +105,3 @@ export function awarenessFrame(clientId: number, clock: number, state: unknown):
 	encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
 	return encoding.toUint8Array(e);
 }
-
-export { awarenessProtocol };

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
+import * as decoding from 'lib0/decoding';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -10,6 +11,7 @@ import * as Y from 'yjs';
 import { loadConfig } from '../../server/config.ts';
 import { serve, type Running } from '../../server/serve.ts';
 import {
+	MessageType,
 	PROTOCOL_VERSION,
 	type CreateRoundResponse,
 	type JoinResponse
@@ -109,7 +111,10 @@ export async function joinRound(
 	return (await res.json()) as JoinResponse;
 }
 
-/** The stock y-websocket provider, as the browser uses it. */
+/**
+ * The stock y-websocket provider, as the browser uses it. `denied` collects the reasons of the
+ * server's permission-denied answers (the stock provider would only log them).
+ */
 export function provider(port: number, code: string, token: string) {
 	const doc = new Y.Doc();
 	const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, code, doc, {
@@ -119,7 +124,12 @@ export function provider(port: number, code: string, token: string) {
 		disableBc: true,
 		maxBackoffTime: 300
 	});
-	return { doc, provider: p, destroy: () => (p.destroy(), doc.destroy()) };
+	const denied: string[] = [];
+	p.messageHandlers[MessageType.auth] = (_encoder, decoder) => {
+		decoding.readVarUint(decoder);
+		denied.push(decoding.readVarString(decoder));
+	};
+	return { doc, provider: p, denied, destroy: () => (p.destroy(), doc.destroy()) };
 }
 
 export function synced(p: WebsocketProvider): Promise<void> {

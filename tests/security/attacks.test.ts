@@ -4,11 +4,19 @@
  * attack must fail without harming the round. Prints a table: attack, expected, result.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { CloseCode, type CreateRoundResponse } from '../../src/lib/protocol.ts';
 import { DOC_MAP, type ChoiceFields, type VoteFields } from '../../src/lib/round/doc.ts';
 import { type IntentResult } from '../../src/lib/round/intents.ts';
-import { intents } from '../helpers/intents.ts';
-import { awarenessFrame, rawClient, updateFrame, type RawClient } from '../helpers/rawClient.ts';
+import { FENCE, intents } from '../helpers/intents.ts';
+import {
+	answerOf,
+	awarenessFrame,
+	denials,
+	rawClient,
+	syncFrame,
+	type RawClient
+} from '../helpers/rawClient.ts';
 import {
 	createRound,
 	joinRound,
@@ -70,8 +78,7 @@ async function scene() {
 	const f = await device(round.code, round.facilitatorKey);
 	const v = await device(round.code, victim.token);
 	await v.send({ type: 'join', presence: 'room' });
-	f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-	await until(() => v.doc.getMap(DOC_MAP.meta).get('step') === 'choice', 5000, 'step');
+	expect((await f.send({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 	await v.send({ type: 'story.post', id: 'story-vera', text: 'Iets wat mij dwarszit' });
 	await f.send({ type: 'story.post', id: 'story-anon', text: 'Zonder naam', by: null });
 	await v.send({ type: 'hand.raise' });
@@ -84,22 +91,43 @@ async function scene() {
 
 /** The answer to the raw client's intent with this id. */
 async function answer(a: RawClient, id: number): Promise<IntentResult> {
-	let found: IntentResult | undefined;
-	await until(
-		() => {
-			for (const frame of a.frames) {
-				if (frame[0] !== 11) continue;
-				const text = new TextDecoder().decode(frame.subarray(2));
-				const start = text.indexOf('{');
-				const result = JSON.parse(text.slice(start)) as IntentResult;
-				if (result.id === id) found = result;
-			}
-			return found !== undefined;
-		},
-		5000,
-		`answer ${id}`
-	);
-	return found!;
+	await until(() => answerOf(a, id) !== undefined, 5000, `answer ${id}`);
+	return answerOf(a, id)!;
+}
+
+/**
+ * Sends an intent no table knows and waits for its answer: the server reads a socket's frames in
+ * order, so every frame sent before it has been handled.
+ */
+async function fence(a: RawClient, id: number): Promise<void> {
+	a.intent(FENCE, id);
+	expect(await answer(a, id)).toMatchObject({ ok: false, error: 'invalid' });
+}
+
+/** A sync frame with `change` made to a replica of `doc`: it knows the ids of what is there. */
+function forged(doc: Y.Doc, change: (replica: Y.Doc) => void, kind: 'update' | 'step2') {
+	const replica = new Y.Doc();
+	Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc));
+	const known = Y.encodeStateVector(replica);
+	change(replica);
+	const update = Y.encodeStateAsUpdate(replica, known);
+	replica.destroy();
+	return syncFrame(kind, update);
+}
+
+/** The client ids whose Yjs structs the server stored for a round, the round's creation aside. */
+function storedWriters(code: string): number[] {
+	const rows = server.kleed.db
+		.prepare<[string], { data: Buffer }>(
+			'SELECT data FROM doc_updates WHERE round_code = ? ORDER BY id'
+		)
+		.all(code)
+		.map((row) => new Uint8Array(row.data));
+	const writersOf = (update: Uint8Array) => [
+		...Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update)).keys()
+	];
+	const creation = new Set(writersOf(rows[0]!));
+	return writersOf(Y.mergeUpdates(rows)).filter((client) => !creation.has(client));
 }
 
 const outcome = (r: IntentResult) => (r.ok ? 'accepted' : `refused (${r.error})`);
@@ -110,36 +138,6 @@ describe('a participant with a valid token', () => {
 	let s: Awaited<ReturnType<typeof scene>>;
 	beforeEach(async () => {
 		s = await scene();
-	});
-
-	it('cannot write the doc: change the step, edit or delete stories, forge totals', async () => {
-		s.a.send(updateFrame((d) => d.getMap(DOC_MAP.meta).set('step', 'closing')));
-		s.a.send(updateFrame((d) => d.getMap(DOC_MAP.stories).set('story-vera', { text: 'hacked' })));
-		s.a.send(updateFrame((d) => d.getMap(DOC_MAP.stories).delete('story-anon')));
-		s.a.send(updateFrame((d) => d.getMap(DOC_MAP.vote).set('totals', { 'story-anon': 99 })));
-		await until(() => s.a.frames.filter((f) => f[0] === 2).length === 4, 5000, 'denials');
-		// A later honest write arrives; none of the forged ones did, nor were they stored.
-		await s.f.send({ type: 'timer.set', step: 'choice', seconds: 60 });
-		const fresh = await device(s.round.code, s.round.projectorToken);
-		const seen = [s.v.doc, fresh.doc].map((doc) => ({
-			step: doc.getMap(DOC_MAP.meta).get('step'),
-			story: (doc.getMap(DOC_MAP.stories).get('story-vera') as { text: string }).text,
-			stories: doc.getMap(DOC_MAP.stories).size,
-			totals: doc.getMap(DOC_MAP.vote).get('totals')
-		}));
-		await until(() => s.v.doc.getMap(DOC_MAP.timers).size === 1, 5000, 'honest write');
-		const intact = seen.every(
-			(x) =>
-				x.step === 'choice' &&
-				x.story === 'Iets wat mij dwarszit' &&
-				x.stories === 2 &&
-				x.totals === undefined
-		);
-		record(
-			'write the Y.Doc (step, stories, totals)',
-			'permission-denied, no change',
-			intact ? 'permission-denied, no change' : JSON.stringify(seen)
-		);
 	});
 
 	it('has one heart: voting twice moves it, never doubles it', async () => {
@@ -194,13 +192,78 @@ describe('a participant with a valid token', () => {
 		await until(() => s.f.provider.awareness.getStates().has(id), 5000, 'victim visible');
 		s.a.send(awarenessFrame(id, 999, { user: { role: 'facilitator' }, ui: { page: 'x' } }));
 		s.a.send(awarenessFrame(id, 1000, null));
-		await new Promise((r) => setTimeout(r, 200));
+		// Both frames were handled; what the server sent out before has reached the facilitator.
+		await fence(s.a, 1);
+		await s.f.send.fence();
 		const state = s.f.provider.awareness.getStates().get(id) as { ui?: { page?: string } };
 		record(
 			"set/remove another's awareness",
 			'ignored',
 			state?.ui?.page === 'vote' ? 'ignored' : 'changed'
 		);
+	});
+});
+
+describe('every role, the facilitator too', () => {
+	it('cannot write the doc: change the step, edit or delete stories, forge totals', async () => {
+		const s = await scene();
+		const token = (link: string) => new URL(link).hash.replace('#token=', '');
+		const connect = async (t: string) => {
+			const c = await rawClient(port, s.round.code, t);
+			cleanups.push(() => c.ws.terminate());
+			return c;
+		};
+		const writers: [string, RawClient][] = [
+			['participant', s.a],
+			['facilitator', await connect(s.round.facilitatorKey)],
+			['projector', await connect(s.round.projectorToken)],
+			['observer', await connect(token(s.round.links.observer))],
+			['shared tablet', await connect(token(s.round.links.tablet))]
+		];
+		// Writes made on a replica of the round, as Update and as SyncStep2 frames.
+		const frames = [
+			forged(s.v.doc, (d) => d.getMap(DOC_MAP.meta).set('step', 'closing'), 'update'),
+			forged(
+				s.v.doc,
+				(d) => d.getMap(DOC_MAP.stories).set('story-vera', { text: 'hacked' }),
+				'step2'
+			),
+			forged(s.v.doc, (d) => d.getMap(DOC_MAP.stories).delete('story-anon'), 'update'),
+			forged(s.v.doc, (d) => d.getMap(DOC_MAP.vote).set('totals', { 'story-anon': 99 }), 'step2')
+		];
+		const answers = new Map<string, number>();
+		for (const [who, w] of writers) {
+			for (const frame of frames) w.send(frame);
+			await fence(w, 100);
+			answers.set(who, denials(w));
+		}
+		// A later honest change arrives; none of the forged ones did, nor were they stored.
+		expect((await s.f.send({ type: 'timer.set', step: 'choice', seconds: 60 })).ok).toBe(true);
+		await s.v.send.fence();
+		expect(s.v.doc.getMap(DOC_MAP.timers).size).toBe(1);
+		const fresh = await device(s.round.code, s.round.projectorToken);
+		const seen = [s.v.doc, fresh.doc].map((doc) => ({
+			step: doc.getMap(DOC_MAP.meta).get('step'),
+			story: (doc.getMap(DOC_MAP.stories).get('story-vera') as { text: string }).text,
+			stories: doc.getMap(DOC_MAP.stories).size,
+			totals: doc.getMap(DOC_MAP.vote).get('totals')
+		}));
+		const intact = seen.every(
+			(x) =>
+				x.step === 'choice' &&
+				x.story === 'Iets wat mij dwarszit' &&
+				x.stories === 2 &&
+				x.totals === undefined
+		);
+		const room = server.kleed.relay.round(s.round.code)!;
+		const onlyServer = storedWriters(s.round.code).every((c) => c === room.doc.clientID);
+		for (const [who] of writers) {
+			record(
+				`${who} writes the Y.Doc (step, stories, totals)`,
+				'permission-denied x4, no change, none stored',
+				`permission-denied x${answers.get(who)}, ${intact ? 'no change' : JSON.stringify(seen)}, ${onlyServer ? 'none stored' : 'stored'}`
+			);
+		}
 	});
 });
 
@@ -385,7 +448,9 @@ describe('malformed traffic', () => {
 				await attempt([awarenessFrame(1, 1, {}).subarray(0, 6)])
 			);
 			// The round never noticed.
-			f.doc.getMap(DOC_MAP.meta).set('step', 'deepening');
+			expect(
+				(await intents(f.provider)({ type: 'step.set', from: 'opening', to: 'deepening' })).ok
+			).toBe(true);
 			await until(
 				() => honest.doc.getMap(DOC_MAP.meta).get('step') === 'deepening',
 				5000,

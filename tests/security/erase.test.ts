@@ -6,7 +6,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
-import { DOC_MAP } from '../../src/lib/round/doc.ts';
 import { createLogger } from '../../server/log.ts';
 import { intents } from '../helpers/intents.ts';
 import {
@@ -41,8 +40,7 @@ async function roundWithSecrets(port: number) {
 	const send = intents(p.provider);
 	const fsend = intents(f.provider);
 	await send({ type: 'join', presence: 'remote' });
-	f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-	await until(() => p.doc.getMap(DOC_MAP.meta).get('step') === 'choice', 5000, 'step');
+	expect((await fsend({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 	expect((await send({ type: 'story.post', id: 'story-secret', text: secret })).ok).toBe(true);
 	await fsend({ type: 'vote.open', round: 1 });
 	await send({ type: 'vote.cast', storyId: 'story-secret' });
@@ -89,17 +87,18 @@ it('erases rounds nobody used for ROUND_TTL_HOURS by itself', async () => {
 		() => dir.remove(),
 		() => server.stop()
 	);
-	const r = await roundWithSecrets(server.port);
+	// A round with someone still in it, made before the other one, so older in every way.
 	const busy = await createRound(server.port);
 	const stay = provider(server.port, busy.code, busy.facilitatorKey);
 	cleanups.push(stay.destroy);
 	await synced(stay.provider);
+	const r = await roundWithSecrets(server.port);
 	r.f.destroy();
 	r.p.destroy();
 	await until(() => server.kleed.rounds.get(r.round.code) === null, 10_000, 'idle round erased');
 	expect(dataBytes(dir.path).includes(Buffer.from(r.secret))).toBe(false);
-	// A round with someone still in it stays, however long ago its last change was.
-	await new Promise((resolve) => setTimeout(resolve, 2500));
+	// The sweep that erased the newer round found the busy one idle too (or an earlier sweep did):
+	// it stays, however long ago its last change was.
 	expect(server.kleed.rounds.get(busy.code)).not.toBeNull();
 });
 
@@ -119,10 +118,11 @@ it('keeps names, titles and stories out of the logs of a whole round', async () 
 	);
 	const r = await roundWithSecrets(server.port);
 	await r.fsend({ type: 'vote.reveal' });
+	// A truncated awareness frame: the server logs the bad frame and closes the connection.
 	r.p.provider.ws?.send(
 		new Uint8Array([1, 20, 1, 1, 1, 15, 123, 34, 120, 34, 58, 109, 105, 106, 110])
 	);
-	await new Promise((resolve) => setTimeout(resolve, 200));
+	await until(() => lines.some((line) => line.includes('bad frame')), 5000, 'the bad frame logged');
 	const log = lines.join('');
 	expect(log.length).toBeGreaterThan(0);
 	for (const secret of [

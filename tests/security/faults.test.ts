@@ -1,6 +1,6 @@
 /**
- * Faults: a SIGKILL with ten clients writing, a facilitator offline for a minute, a tablet that
- * sleeps or reloads, a facilitator who drops out.
+ * Faults: a SIGKILL with ten clients writing, a facilitator who was offline while the round moved
+ * on, a tablet that sleeps or reloads, a facilitator who drops out.
  */
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -28,12 +28,7 @@ it(
 		);
 		const tablets = await Promise.all(people.map((p) => device(round.code, p.token)));
 		for (const t of tablets) await t.send({ type: 'join', presence: 'room' });
-		f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await until(
-			() => tablets.every((t) => t.doc.getMap(DOC_MAP.meta).get('step') === 'choice'),
-			5000,
-			'step'
-		);
+		expect((await f.send({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 		for (const [i, t] of tablets.entries()) {
 			expect(
 				(await t.send({ type: 'story.post', id: `story-${i}00`, text: `Verhaal ${i}` })).ok
@@ -41,29 +36,37 @@ it(
 		}
 		expect((await f.send({ type: 'vote.open', round: 1 })).ok).toBe(true);
 
-		// Everyone writes at once: the facilitator edits texts, the tablets vote and change votes.
+		// Everyone writes at once: the facilitator edits the warm-up, the tablets vote and change
+		// votes. Each at a steady pace within a connection's intent budget (a burst of 30, then 5
+		// a second), so that nobody is refused for speed before the crash.
 		let stop = false;
+		const pace = () => new Promise((resolve) => setTimeout(resolve, 40));
 		const answered: Map<number, string> = new Map();
 		const writers = tablets.map(async (t, i) => {
 			for (let n = 0; !stop; n++) {
 				const storyId = `story-${(i + n) % 9}00`;
-				const result = await t.send({ type: 'vote.cast', storyId }).catch(() => null);
-				if (result?.ok) answered.set(i, storyId);
-				else break;
+				const result = await t.send({ type: 'vote.cast', storyId });
+				if (!result.ok) throw new Error(`vote refused: ${result.error}`);
+				answered.set(i, storyId);
+				await pace();
 			}
 		});
 		let edits = 0;
-		const editor = setInterval(
-			() => f.doc.getMap(DOC_MAP.meta).set('warmup', `opwarmer ${++edits}`),
-			2
-		);
-		await until(() => answered.size === 9 && edits > 50, 45_000, 'everyone writing');
+		const editor = (async () => {
+			for (let n = 1; !stop; n++) {
+				const result = await f.send({ type: 'text.set', field: 'warmup', text: `opwarmer ${n}` });
+				if (!result.ok) throw new Error(`edit refused: ${result.error}`);
+				edits = n;
+				await pace();
+			}
+		})();
+		await until(() => answered.size === 9 && edits >= 5, 45_000, 'everyone writing');
 		// What one client saw just before the crash.
 		const seen = snapshot(tablets[0]!.doc);
 		await suite.crashAndRestart();
 		stop = true;
-		clearInterval(editor);
-		await Promise.allSettled(writers);
+		// Whatever was on its way when the server died is sent again after the restart, and answered.
+		await Promise.all([...writers, editor]);
 		const lastAnswered = new Map(answered);
 
 		const after = await device(round.code, round.projectorToken);
@@ -74,8 +77,7 @@ it(
 		const number = (s: unknown) => Number(String(s).split(' ')[1]);
 		expect(number(stored.meta!.warmup)).toBeGreaterThanOrEqual(number(seen.meta!.warmup));
 		// Every vote that was answered before the crash counts.
-		await until(() => f.provider.wsconnected, 10_000, 'facilitator back');
-		await f.send({ type: 'vote.reveal' });
+		expect((await f.send({ type: 'vote.reveal' })).ok).toBe(true);
 		await until(
 			() => (after.doc.getMap(DOC_MAP.vote).toJSON() as VoteFields).status === 'revealed',
 			5000,
@@ -83,15 +85,11 @@ it(
 		);
 		const totals = (after.doc.getMap(DOC_MAP.vote).toJSON() as VoteFields).totals!;
 		expect(Object.values(totals).reduce((a, b) => a + b, 0)).toBe(9);
-		// Each person's heart is where their last answered vote put it, or where the vote that was
-		// on its way when the server died put it (stored, but the answer never arrived).
-		const next = (storyId: string) => `story-${(Number(storyId.slice(6, 7)) + 1) % 9}00`;
+		// Each person's heart is where their last answered vote put it: a vote on its way when the
+		// server died was sent again, and answered, after the restart.
 		for (const [i, storyId] of lastAnswered) {
-			await until(() => tablets[i]!.provider.wsconnected, 10_000, 'tablet back');
 			const mine = await tablets[i]!.send({ type: 'vote.mine' });
-			expect([storyId, next(storyId)]).toContain(
-				(mine as { data: { storyId: string } }).data.storyId
-			);
+			expect(mine).toMatchObject({ ok: true, data: { storyId } });
 		}
 	}
 );
@@ -102,7 +100,7 @@ it('brings a tablet that slept or reloaded back as the same person, with the sam
 	const bram = await joinRound(suite.port, round.code, 'Bram');
 	const f = await device(round.code, round.facilitatorKey);
 	const b = await device(round.code, bram.token);
-	f.doc.getMap(DOC_MAP.meta).set('step', 'choice');
+	expect((await f.send({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 	let a = await device(round.code, anna.token);
 	await a.send({ type: 'join', presence: 'room' });
 	await b.send({ type: 'join', presence: 'room' });
@@ -113,9 +111,12 @@ it('brings a tablet that slept or reloaded back as the same person, with the sam
 	await a.send({ type: 'vote.cast', storyId: 'story-x00' });
 	const handBefore = f.doc.getMap<RaisedHand>(DOC_MAP.hands).get(anna.participantId);
 
-	// The tablet sleeps (socket gone), then the page reloads (new doc, new client id).
+	// The tablet sleeps (socket gone: the server tells the others it left), then the page reloads
+	// (new doc, new client id).
+	const online = (clientId: number) => f.provider.awareness.getStates().has(clientId);
+	await until(() => online(a.doc.clientID), 5000, 'Anna online');
 	a.provider.disconnect();
-	await new Promise((r) => setTimeout(r, 300));
+	await until(() => !online(a.doc.clientID), 5000, 'Anna gone');
 	a.destroy();
 	a = await device(round.code, anna.token);
 	await a.send({ type: 'join', presence: 'room' });
@@ -136,8 +137,10 @@ it('never hands the facilitator role to anyone when the facilitator drops out', 
 	const anna = await joinRound(suite.port, round.code, 'Anna');
 	const f = await device(round.code, round.facilitatorKey);
 	const a = await device(round.code, anna.token);
+	const online = (clientId: number) => a.provider.awareness.getStates().has(clientId);
+	await until(() => online(f.doc.clientID), 5000, 'facilitator online');
 	f.destroy();
-	await new Promise((r) => setTimeout(r, 300));
+	await until(() => !online(f.doc.clientID), 5000, 'facilitator gone');
 	const raw = await rawClient(suite.port, round.code, anna.token);
 	raw.send(updateFrame((d) => d.getMap(DOC_MAP.meta).set('step', 'closing')));
 	raw.intent({ type: 'vote.open', round: 1 }, 1);
@@ -153,36 +156,54 @@ it('never hands the facilitator role to anyone when the facilitator drops out', 
 	a.destroy();
 });
 
-it(
-	'merges the edits of a facilitator who was offline for a minute',
-	{ timeout: 120_000 },
-	async () => {
-		const round = await createRound(suite.port);
-		const anna = await joinRound(suite.port, round.code, 'Anna');
-		const f1 = await device(round.code, round.facilitatorKey);
-		const f2 = await device(round.code, round.facilitatorKey);
-		const a = await device(round.code, anna.token);
-		await a.send({ type: 'join', presence: 'remote' });
-		f1.provider.disconnect();
-		// Offline: the first facilitator keeps editing; the co-facilitator and Anna carry on.
-		f1.doc.getMap(DOC_MAP.meta).set('warmup', 'Wat heb je vandaag gegeten?');
-		f1.doc.getMap(DOC_MAP.meta).set('step', 'choice');
-		await f2.send({ type: 'kleed.place', id: 'kleed-100', icon: 'candle', by: null });
-		f2.doc.getMap(DOC_MAP.meta).set('mote', 'Wie kent dit?');
-		await new Promise((r) => setTimeout(r, 60_000));
-		f1.doc.getMap(DOC_MAP.meta).set('hideNames', true);
-		f1.provider.connect();
-		const meta = (d: Y.Doc) => d.getMap(DOC_MAP.meta).toJSON();
-		for (const d of [f1, f2, a]) {
-			await until(
-				() => meta(d.doc).hideNames === true && meta(d.doc).mote === 'Wie kent dit?',
-				10_000,
-				'convergence'
-			);
-		}
-		expect(snapshot(f1.doc)).toEqual(snapshot(a.doc));
-		expect(snapshot(f2.doc)).toEqual(snapshot(a.doc));
-		expect(meta(a.doc)).toMatchObject({ step: 'choice', warmup: 'Wat heb je vandaag gegeten?' });
-		expect(a.doc.getMap(DOC_MAP.kleed).size).toBe(1);
-	}
-);
+it("sends an offline facilitator's queued changes on reconnect; a step the round left is refused", async () => {
+	const round = await createRound(suite.port);
+	const anna = await joinRound(suite.port, round.code, 'Anna');
+	const f1 = await device(round.code, round.facilitatorKey);
+	const f2 = await device(round.code, round.facilitatorKey);
+	const a = await device(round.code, anna.token);
+	await a.send({ type: 'join', presence: 'remote' });
+	// The first facilitator's laptop loses the network (for a minute, or an hour: the server
+	// cannot tell). What they do meanwhile waits in the queue.
+	const online = (clientId: number) => a.provider.awareness.getStates().has(clientId);
+	await until(() => online(f1.doc.clientID), 5000, 'facilitator online');
+	f1.provider.disconnect();
+	await until(() => !online(f1.doc.clientID), 5000, 'facilitator gone');
+	const queued = [
+		f1.send({ type: 'text.set', field: 'warmup', text: 'Wat heb je vandaag gegeten?' }),
+		f1.send({ type: 'step.set', from: 'opening', to: 'choice' }),
+		f1.send({ type: 'names.hide', on: true })
+	] as const;
+	expect(f1.send.pending).toBe(3);
+	// The co-facilitator and Anna carry on; the round moves on to Verdieping.
+	expect(
+		(await f2.send({ type: 'kleed.place', id: 'kleed-100', icon: 'candle', by: null })).ok
+	).toBe(true);
+	expect((await f2.send({ type: 'text.set', field: 'mote', text: 'Wie kent dit?' })).ok).toBe(true);
+	expect((await f2.send({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
+	expect((await f2.send({ type: 'step.set', from: 'choice', to: 'deepening' })).ok).toBe(true);
+
+	// Back online: the queue goes out in order. The step change names a step the round has left:
+	// refused, so the laptop can say so; the other changes apply.
+	f1.provider.connect();
+	const [warmup, step, hide] = await Promise.all(queued);
+	expect(warmup).toMatchObject({ ok: true });
+	expect(step).toMatchObject({
+		ok: false,
+		error: 'conflict',
+		message: expect.stringContaining('deepening')
+	});
+	expect(hide).toMatchObject({ ok: true });
+
+	// Everyone sees what the server wrote, the returning laptop too.
+	await Promise.all([f1, f2, a].map((d) => d.send.fence()));
+	expect(snapshot(f1.doc)).toEqual(snapshot(a.doc));
+	expect(snapshot(f2.doc)).toEqual(snapshot(a.doc));
+	expect(a.doc.getMap(DOC_MAP.meta).toJSON()).toMatchObject({
+		step: 'deepening',
+		warmup: 'Wat heb je vandaag gegeten?',
+		mote: 'Wie kent dit?',
+		hideNames: true
+	});
+	expect(a.doc.getMap(DOC_MAP.kleed).size).toBe(1);
+});

@@ -17,8 +17,9 @@ import { Relay } from '../../server/relay/Relay.ts';
 import { connectMemory } from '../../server/relay/MemorySocket.ts';
 import { RoundStore, type Identity } from '../../server/RoundStore.ts';
 import { MemoryYClient, tick } from '../helpers/memoryYClient.ts';
-import { awarenessFrame, rawClient, updateFrame } from '../helpers/rawClient.ts';
-import { encodeIntent } from '../helpers/intents.ts';
+import { craftedUpdate } from '../helpers/craftedUpdate.ts';
+import { encodeIntent, intents } from '../helpers/intents.ts';
+import { awarenessFrame, rawClient, syncFrame, updateFrame } from '../helpers/rawClient.ts';
 import {
 	createRound,
 	joinRound,
@@ -39,13 +40,15 @@ function prng(seed: number) {
 	};
 }
 
-/** Real frames an honest client sends, to mutate. */
+/** Real frames clients send (and the crafted update of issue #13, small), to mutate. */
 function capturedFrames(): Uint8Array[] {
 	const doc = new Y.Doc();
 	const frames: Uint8Array[] = [
 		updateFrame((d) => d.getMap(DOC_MAP.meta).set('step', 'closing')),
 		updateFrame((d) => d.getMap(DOC_MAP.stories).set('s1', { text: 'x', by: null, at: 1 })),
 		updateFrame((d) => d.getArray('a').insert(0, [1, 2, 3])),
+		updateFrame((d) => d.getMap(DOC_MAP.meta).set('hideNames', true), 'step2'),
+		syncFrame('update', craftedUpdate(1_000_000, 50)),
 		awarenessFrame(12345, 3, { ui: { page: 'x' } }),
 		awarenessFrame(12345, 4, null),
 		encodeIntent({ id: 1, intent: { type: 'join', presence: 'room' } }),
@@ -60,6 +63,9 @@ function capturedFrames(): Uint8Array[] {
 	frames.push(new Uint8Array([0, 0, sv.length, ...sv]));
 	return frames;
 }
+
+/** The client ids that wrote anything in this doc. */
+const writers = (doc: Y.Doc) => [...Y.decodeStateVector(Y.encodeStateVector(doc)).keys()];
 
 function mutate(frame: Uint8Array, random: () => number): Uint8Array {
 	const pick = (n: number) => Math.floor(random() * n);
@@ -121,22 +127,24 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	};
 	const facilitator = new MemoryYClient(relay, code, { role: 'facilitator' });
 	facilitator.syncStep1();
-	await tick();
-	facilitator.sendUpdates();
 	const honest = new MemoryYClient(relay, code, person(code, 'Honest'));
 	honest.syncStep1();
 	const elsewhereF = new MemoryYClient(relay, other, { role: 'facilitator' });
 	elsewhereF.syncStep1();
-	await tick();
-	elsewhereF.sendUpdates();
 	const elsewhere = new MemoryYClient(relay, other, person(other, 'Elsewhere'));
 	elsewhere.syncStep1();
 	await tick();
+	await relay.round(code)!.load();
+	await relay.round(other)!.load();
+	// Who wrote the rounds' docs before the fuzzing: the rounds' creation, and nobody else.
+	const writersBefore = new Set([code, other].flatMap((c) => writers(relay.round(c)!.doc)));
 
 	const random = prng(20261121);
 	const seeds = capturedFrames();
+	// Every role fuzzes, the facilitator too: no client's frame may add Yjs structs to a round.
 	const roles: (() => Identity)[] = [
 		() => person(code, 'Fuzzer'),
+		() => ({ role: 'facilitator' }),
 		() => ({ role: 'projector' }),
 		() => ({ role: 'tablet' }),
 		() => ({ role: 'observer' })
@@ -151,7 +159,7 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	let sent = 0;
 	let connections = 1;
 	const heapBefore = process.memoryUsage().heapUsed;
-	const steps = ['choice', 'deepening', 'broadening', 'closing', 'opening'] as const;
+	const steps = ['opening', 'choice', 'deepening', 'broadening', 'closing'] as const;
 	for (let batch = 0; batch < 20; batch++) {
 		for (let i = 0; i < 5_000; i++) {
 			if (attacker.closed) {
@@ -169,11 +177,13 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 			if (i % 500 === 0) await tick();
 		}
 		await tick();
-		// The honest people of both rounds still follow their facilitators, untouched.
-		const step = steps[batch % steps.length]!;
-		facilitator.doc.getMap(DOC_MAP.meta).set('step', step);
-		elsewhereF.doc.getMap(DOC_MAP.meta).set('step', step);
-		await tick();
+		// The honest people of both rounds still follow their facilitators, untouched. (An
+		// answer goes out after the flush that sent the change to everyone.)
+		const from = steps[batch % steps.length]!;
+		const step = steps[(batch + 1) % steps.length]!;
+		for (const f of [facilitator, elsewhereF]) {
+			expect(await f.intent({ type: 'step.set', from, to: step })).toMatchObject({ ok: true });
+		}
 		expect(honest.doc.getMap(DOC_MAP.meta).get('step')).toBe(step);
 		expect(elsewhere.doc.getMap(DOC_MAP.meta).get('step')).toBe(step);
 		expect(honest.closed).toBeNull();
@@ -190,13 +200,18 @@ it('survives 100,000 random and mutated frames; honest clients and other rounds 
 	expect(relay.round(code)!.connections.size).toBeLessThanOrEqual(3);
 	expect(heapAfter - heapBefore).toBeLessThan(100 * 2 ** 20);
 	expect(relay.round(code)!.awareness.meta.size).toBeLessThanOrEqual(1000 + 3);
-	// The stored doc of the other round holds only its facilitator's steps.
-	const stored = new Y.Doc();
-	for (const u of await new DocStore(db).load(other)) Y.applyUpdate(stored, u);
-	expect(stored.getMap(DOC_MAP.meta).get('step')).toBe('opening');
-	expect(
-		[...stored.share.keys()].every((k) => (Object.values(DOC_MAP) as string[]).includes(k))
-	).toBe(true);
+	// The stored docs hold only what the server wrote: the steps the facilitators asked for, and
+	// structs from the rounds' creation and the server alone.
+	for (const c of [code, other]) {
+		const stored = new Y.Doc();
+		for (const u of await new DocStore(db).load(c)) Y.applyUpdate(stored, u);
+		expect(stored.getMap(DOC_MAP.meta).get('step')).toBe('opening');
+		expect(
+			[...stored.share.keys()].every((k) => (Object.values(DOC_MAP) as string[]).includes(k))
+		).toBe(true);
+		const server = relay.round(c)!.doc.clientID;
+		expect(writers(stored).filter((w) => w !== server && !writersBefore.has(w))).toEqual([]);
+	}
 	relay.close();
 	MemoryYClient.destroyAll();
 }, 120_000);
@@ -223,7 +238,8 @@ it('survives mutated frames over real websockets, with a stock provider in sync'
 			if (sent % 50 === 0) await new Promise((r) => setTimeout(r, 1));
 		}
 		client.ws.terminate();
-		f.doc.getMap(DOC_MAP.meta).set('step', 'broadening');
+		const steer = intents(f.provider);
+		expect((await steer({ type: 'step.set', from: 'opening', to: 'broadening' })).ok).toBe(true);
 		await until(() => honest.doc.getMap(DOC_MAP.meta).get('step') === 'broadening', 5000, 'sync');
 		expect(honest.provider.wsconnected).toBe(true);
 		const health = await fetch(`http://127.0.0.1:${server.port}/api/health`);
