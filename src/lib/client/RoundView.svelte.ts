@@ -28,7 +28,7 @@ import {
 /** One person on the kleed, as the pages show them: with whether they are connected right now. */
 export type RoundParticipant = WithId<ParticipantEntry> & { online: boolean };
 
-export type DocMaps = Record<DocMapName, Y.Map<unknown>>;
+type DocMaps = Record<DocMapName, Y.Map<unknown>>;
 
 /**
  * A Y.Map whose reads go through `createSubscriber`: the map is observed only while something
