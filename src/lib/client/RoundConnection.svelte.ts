@@ -74,6 +74,7 @@ export class RoundConnection extends RoundView {
 	readonly #subscribeAwareness: () => void;
 	readonly #subscribeProvider: () => void;
 	readonly #subscribeClock: () => void;
+	readonly #subscribePending: () => void;
 
 	/** Set once by the provider's 'closed' event; never cleared (the provider has stopped). */
 	#closed: Extract<ConnectionStatus, { state: 'closed' }> | null = null;
@@ -158,6 +159,7 @@ export class RoundConnection extends RoundView {
 				for (const event of events) provider.off(event, update);
 			};
 		});
+		this.#subscribePending = createSubscriber((update) => this.#intents.subscribe(update));
 		this.#subscribeClock = createSubscriber((update) => {
 			const timer = setInterval(update, 250);
 			return () => clearInterval(timer);
@@ -236,6 +238,12 @@ export class RoundConnection extends RoundView {
 	 */
 	get myVote(): string | null {
 		return this.#own.in(this.vote.round);
+	}
+
+	/** Intents sent or queued and not answered yet: for a "not confirmed yet" hint. */
+	get pending(): number {
+		this.#subscribePending();
+		return this.#intents.pending;
 	}
 
 	/** A change of ours was refused because the round had moved on (see `send`). */
