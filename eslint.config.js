@@ -59,10 +59,33 @@ export default ts.config(
 							message: 'server/ must not import Svelte.'
 						},
 						{
-							regex: '^(\\.\\./)+src/(?!lib/(protocol|schemas)\\.ts$|lib/round/[A-Za-z]+\\.ts$)',
+							regex: '^(\\.\\./)+src/(?!lib/(protocol|schemas|round/(doc|intents|apply))\\.ts$)',
 							message:
-								'server/ may import only src/lib/protocol.ts, src/lib/schemas.ts and the round (src/lib/round/) from the app.'
+								'server/ may import only src/lib/protocol.ts, src/lib/schemas.ts and src/lib/round/ from the app.'
 						}
+					]
+				}
+			]
+		}
+	},
+	{
+		// The browser reads the doc through src/lib/round/doc.ts; the intent table (zod) and the
+		// server's handlers never enter a bundle, only their types (#7's budget, #13).
+		files: ['src/lib/client/**', 'src/lib/components/**', 'src/routes/**', 'src/*.client.ts'],
+		ignores: ['**/*.test.ts'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{ name: 'zod', message: 'zod stays on the server.' },
+						{
+							name: '$lib/round/intents',
+							allowTypeImports: true,
+							message: 'The browser imports only types from the intent table.'
+						},
+						{ name: '$lib/round/apply', message: 'The handlers run on the server only.' },
+						{ name: '$lib/schemas', message: 'The schemas (zod) stay on the server.' }
 					]
 				}
 			]

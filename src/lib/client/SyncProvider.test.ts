@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WS from 'ws';
 import * as Y from 'yjs';
 import {
@@ -11,6 +12,7 @@ import {
 	CloseCode,
 	MessageType,
 	PROTOCOL_VERSION,
+	SyncMessageType,
 	type AwarenessState
 } from '$lib/protocol';
 import { DOC_MAP } from '$lib/round/doc';
@@ -68,6 +70,17 @@ const synced = (d: Device, what = 'synced') => until(() => d.provider.synced, 10
 const seenBy = (observer: Device, d: Device) =>
 	observer.provider.awareness.getStates().get(d.doc.clientID) as AwarenessState | undefined;
 
+/** A raw Yjs write of `meta.step`, as a client that wanted to skip the intents would send it. */
+function rawWrite(): Uint8Array<ArrayBuffer> {
+	const other = new Y.Doc();
+	other.getMap(DOC_MAP.meta).set('step', 'closing');
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MessageType.sync);
+	encoding.writeVarUint(e, SyncMessageType.update);
+	encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(other));
+	return encoding.toUint8Array(e) as Uint8Array<ArrayBuffer>;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a connection', () => {
@@ -85,23 +98,46 @@ describe('a connection', () => {
 		expect(a.provider.wsUnsuccessfulReconnects).toBe(0);
 		expect(a.meta.get('title')).toBe('Buurthuis');
 
-		// The facilitator's writes go up and reach the participant...
-		f.meta.set('step', 'choice');
+		// The facilitator's change goes up as an intent and reaches the participant...
+		expect((await f.send({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 		await until(() => a.meta.get('step') === 'choice', 5000, 'step at Anna');
-		// ...who does not echo them: a read-only echo would be answered with permission-denied.
+		expect(f.meta.get('step')).toBe('choice');
+		// ...and nobody echoes what they received: an echo would be answered with permission-denied.
 		expect((await a.send({ type: 'join', presence: 'room' })).ok).toBe(true);
 		expect(a.denied).toEqual([]);
 		expect(f.denied).toEqual([]);
 	});
 
-	it("hears the server refuse a participant's own write (permission-denied)", async () => {
+	it('sends no Yjs update of its own: the doc changes only through intents', async () => {
+		const round = await createRound(suite.port);
+		const f = device(round.code, round.facilitatorKey);
+		await synced(f);
+		const frames: number[] = [];
+		const send = f.provider.ws!.send.bind(f.provider.ws!);
+		f.provider.ws!.send = (data) => {
+			frames.push((data as Uint8Array)[0]!);
+			send(data);
+		};
+		// A local change (nothing in the app makes one) stays local.
+		f.meta.set('step', 'closing');
+		expect((await f.send({ type: 'names.hide', on: true })).ok).toBe(true);
+		expect(frames).toEqual([MessageType.intent]);
+	});
+
+	it("hears the server refuse a raw write, a facilitator's too (permission-denied)", async () => {
 		const round = await createRound(suite.port);
 		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const a = device(round.code, anna.token);
-		await synced(a);
-		a.meta.set('step', 'closing');
-		await until(() => a.denied.length === 1, 5000, 'permission denied');
-		expect(a.provider.wsconnected).toBe(true);
+		const f = device(round.code, round.facilitatorKey);
+		await Promise.all([synced(a), synced(f)]);
+		a.provider.send(rawWrite());
+		f.provider.send(rawWrite());
+		await until(() => a.denied.length === 1 && f.denied.length === 1, 5000, 'permission denied');
+		expect(a.provider.wsconnected && f.provider.wsconnected).toBe(true);
+		// The step the server has is still the first.
+		const b = device(round.code, round.projectorToken);
+		await synced(b);
+		expect(b.meta.get('step')).toBe('opening');
 	});
 
 	it("answers an intent through a handler for Kleed's own frames", async () => {
@@ -160,7 +196,7 @@ describe('awareness', () => {
 });
 
 describe('losing the server', () => {
-	it('backs off, reconnects after a crash, resyncs offline writes and awareness', async () => {
+	it('backs off, reconnects after a crash, resyncs the doc and awareness', async () => {
 		const round = await createRound(suite.port, { title: 'voor' });
 		const anna = await joinRound(suite.port, round.code, 'Anna');
 		const f = device(round.code, round.facilitatorKey);
@@ -178,8 +214,8 @@ describe('losing the server', () => {
 		// Nobody else counts as online while we cannot know.
 		expect([...a.provider.awareness.getStates().keys()]).toEqual([a.doc.clientID]);
 
-		// The facilitator keeps working offline.
-		f.meta.set('title', 'na');
+		// Nothing goes out while the server is gone: the caller (IntentChannel) keeps the intent.
+		await expect(f.send({ type: 'text.set', field: 'warmup', text: 'na' })).rejects.toThrow();
 		// With the server down, attempts come at a calm pace (200 ms, then 150–300 ms), not in a loop.
 		const before = a.statuses.filter((s) => s === 'connecting').length;
 		await sleep(1500);
@@ -189,7 +225,13 @@ describe('losing the server', () => {
 
 		await suite.restart();
 		await Promise.all([synced(f, 'facilitator back'), synced(a, 'Anna back')]);
-		await until(() => a.meta.get('title') === 'na', 5000, 'offline write reaches Anna');
+		expect(a.meta.get('title')).toBe('voor');
+		expect((await f.send({ type: 'text.set', field: 'warmup', text: 'na' })).ok).toBe(true);
+		await until(
+			() => a.meta.get('warmup') === 'na',
+			5000,
+			'a change after the restart reaches Anna'
+		);
 		expect(a.provider.wsUnsuccessfulReconnects).toBe(0);
 		expect(a.closed).toEqual([]);
 		await until(() => seenBy(f, a) !== undefined, 5000, 'Anna seen again');

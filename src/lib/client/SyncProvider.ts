@@ -64,7 +64,8 @@ export function reconnectDelay(failures: number, max: number, random = Math.rand
  * The client side of the y-websocket protocol, as our relay speaks it (docs/protocol.md): sync
  * (step 1, step 2, update), awareness, queryAwareness and permission-denied, plus handlers for
  * Kleed's own frames (intent results). It reconnects with back-off and jitter after transient
- * failures, resyncs on every connect, and stops on a permanent close code.
+ * failures, resyncs on every connect, and stops on a permanent close code. It only reads the doc:
+ * the server is its only writer, and changes go up as intents, never as Yjs updates.
  *
  * Written for Kleed in place of y-websocket's `WebsocketProvider`, whose cross-tab
  * BroadcastChannel (which we must keep off: tabs would pass doc updates around the server's
@@ -113,7 +114,6 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.#watchdogMs = options.watchdogMs ?? 30_000;
 		this.#page = options.page !== undefined ? options.page : (globalThis.window ?? null);
 
-		doc.on('update', this.#onDocUpdate);
 		this.awareness.on('update', this.#onAwarenessUpdate);
 		this.#page?.addEventListener('pagehide', this.#onPageHide);
 		this.#page?.addEventListener('pageshow', this.#onPageShow);
@@ -174,7 +174,6 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.disconnect();
 		this.#page?.removeEventListener('pagehide', this.#onPageHide);
 		this.#page?.removeEventListener('pageshow', this.#onPageShow);
-		this.doc.off('update', this.#onDocUpdate);
 		this.awareness.off('update', this.#onAwarenessUpdate);
 		this.awareness.destroy();
 		super.destroy();
@@ -199,8 +198,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 			this.#lastHeard = Date.now();
 			this.wsconnected = true;
 			this.emit('status', [{ status: 'connected' }]);
-			// Every connect starts a fresh sync: the server answers with what we miss (step 2), and a
-			// facilitator's server asks for what it misses (its step 1), offline writes included.
+			// Every connect starts a fresh sync: the server answers with what we miss (step 2).
 			const sync = encoding.createEncoder();
 			encoding.writeVarUint(sync, MessageType.sync);
 			syncProtocol.writeSyncStep1(sync, this.doc);
@@ -258,8 +256,8 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 			case MessageType.sync: {
 				const reply = encoding.createEncoder();
 				encoding.writeVarUint(reply, MessageType.sync);
-				// Applies step 2 and updates with this provider as origin (so they are not sent back),
-				// and writes our step 2 into `reply` when the server asked with its step 1.
+				// Applies step 2 and updates, and writes our (empty) step 2 into `reply` should the
+				// server ever ask with a step 1 of its own.
 				const kind = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
 				if (encoding.length(reply) > 1) this.send(encoding.toUint8Array(reply));
 				if (kind === syncProtocol.messageYjsSyncStep2) this.#setSynced(true);
@@ -286,15 +284,6 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 				this.#handlers.get(type)?.(decoder);
 		}
 	}
-
-	/** Local doc changes go to the server; what came from the server (origin this) does not. */
-	readonly #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-		if (origin === this) return;
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MessageType.sync);
-		syncProtocol.writeUpdate(encoder, update);
-		this.send(encoding.toUint8Array(encoder));
-	};
 
 	/**
 	 * Only our own state goes out: the relay accepts nothing else from a connection, and echoing

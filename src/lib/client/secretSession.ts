@@ -11,7 +11,7 @@ export type PageView<Live> =
 	| ({ kind: 'live' } & Live);
 
 /** The error view for a failed API call; `rejected` is the message for a refused token. */
-export function failureView(failure: ApiFailure, rejected: string): PageView<never> {
+function failureView(failure: ApiFailure, rejected: string): PageView<never> {
 	if (isRejectedToken(failure)) return { kind: 'error', message: rejected, canRetry: false };
 	if (isNotFound(failure)) return { kind: 'error', message: m.error_round_gone(), canRetry: false };
 	const message = failure.kind === 'network' ? m.error_network() : m.error_server();

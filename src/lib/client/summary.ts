@@ -1,4 +1,4 @@
-import type { RoundConnection } from './RoundConnection.svelte';
+import type { RoundView } from './RoundView.svelte';
 
 /**
  * What the organisation may keep of a round: how many, never what. No story, note or name.
@@ -20,7 +20,7 @@ export interface RoundCounts {
 }
 
 /** Counts the round as the doc has it now. Reactive when read inside a `$derived`. */
-export function countRound(round: RoundConnection, end = round.endedAt): RoundCounts {
+export function countRound(round: RoundView, end = round.endedAt): RoundCounts {
 	const people = round.participants;
 	const vote = round.vote;
 	const hearts = vote.totals

@@ -8,7 +8,7 @@
  * schema so that a round's rules are read in one folder.
  */
 import * as Y from 'yjs';
-import type { Presence, Role, Step } from '../protocol.ts';
+import type { Presence, Role } from '../protocol.ts';
 import {
 	DOC_MAP,
 	PER_PERSON_MAX,
