@@ -6,6 +6,7 @@ import {
 	type Locator,
 	type Page
 } from '@playwright/test';
+import type { CreateRoundResponse } from '../../src/lib/protocol';
 
 /** A cheap Android tablet, held upright. */
 export const TABLET: BrowserContextOptions = {
@@ -29,19 +30,8 @@ export const LAPTOP: BrowserContextOptions = {
 
 export const OBSERVED = 'Er kijkt iemand mee (trainer)';
 
-export interface RoundLinks {
-	facilitator: string;
-	participant: string;
-	projector: string;
-	observer: string;
-	tablet: string;
-}
-
-export interface CreatedRound {
-	code: string;
-	facilitatorKey: string;
-	links: RoundLinks;
-}
+/** What POST /api/rounds answers, as the protocol declares it. */
+export type CreatedRound = CreateRoundResponse;
 
 /** Every URL any page of this test process asked for (requests and websockets). */
 const requested = new Set<string>();

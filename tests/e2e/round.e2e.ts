@@ -6,6 +6,7 @@ import {
 	type Locator,
 	type Page
 } from '@playwright/test';
+import type { CreateRoundResponse } from '../../src/lib/protocol';
 
 /** A cheap Android tablet, held upright. */
 const TABLET: BrowserContextOptions = {
@@ -260,10 +261,7 @@ test('the co-facilitator opens the facilitator link on another device and steers
 	browser
 }) => {
 	const response = await page.request.post('/api/rounds', { data: {} });
-	const round = (await response.json()) as {
-		code: string;
-		links: { facilitator: string; projector: string };
-	};
+	const round = (await response.json()) as CreateRoundResponse;
 	const path = new URL(round.links.facilitator);
 	const co = await newPage(browser, { viewport: { width: 1280, height: 900 } });
 	// Count websocket connections: a healthy page opens one and keeps it.
