@@ -131,11 +131,6 @@ export const CloseCode = {
 	tooLarge: 1009,
 	/** A frame could not be decoded, or is not allowed in this protocol. */
 	badFrame: 4400,
-	/**
-	 * The token is no longer valid. Not sent by this server: tokens are checked before the upgrade
-	 * (HTTP 401/403), a removed person gets `removed`. Kept only while the client maps it.
-	 */
-	unauthorized: 4401,
 	/** The round no longer exists (erased, or never was). */
 	roundNotFound: 4404,
 	/** A facilitator took this person out of the round. */
@@ -156,7 +151,6 @@ export const CLOSE_REASON: Record<CloseCodeName, string> = {
 	goingAway: 'server going away',
 	tooLarge: 'frame too large',
 	badFrame: 'bad frame',
-	unauthorized: 'token no longer valid',
 	roundNotFound: 'round not found',
 	removed: 'removed from the round',
 	versionMismatch: 'protocol version mismatch',

@@ -23,7 +23,7 @@ import { ServerClock } from './ServerClock';
 import { SyncProvider } from './SyncProvider';
 
 /** Why the server ended the connection for good (close codes 4400–4499). */
-export type ClosedReason = 'version' | 'unauthorized' | 'notFound' | 'removed' | 'error';
+export type ClosedReason = 'version' | 'notFound' | 'removed' | 'error';
 
 export type ConnectionStatus =
 	| { state: 'connecting' }
@@ -49,7 +49,6 @@ const OFFLINE: ConnectionStatus = { state: 'offline' };
 
 const CLOSED_REASONS: Record<number, ClosedReason> = {
 	[CloseCode.versionMismatch]: 'version',
-	[CloseCode.unauthorized]: 'unauthorized',
 	[CloseCode.roundNotFound]: 'notFound',
 	[CloseCode.removed]: 'removed'
 };
