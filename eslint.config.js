@@ -100,5 +100,23 @@ export default ts.config(
 				{ patterns: [{ regex: '.*', message: 'protocol.ts imports nothing.' }] }
 			]
 		}
+	},
+	{
+		// Specs take `test` from fixtures.ts, which closes the devices a test opened.
+		files: ['tests/e2e/**/*.e2e.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					paths: [
+						{
+							name: '@playwright/test',
+							importNames: ['test'],
+							message: "Import test from './fixtures': it closes every device after the test."
+						}
+					]
+				}
+			]
+		}
 	}
 );

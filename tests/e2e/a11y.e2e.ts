@@ -1,10 +1,5 @@
-import {
-	expect,
-	test,
-	type Browser,
-	type BrowserContextOptions,
-	type Page
-} from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { test } from './fixtures';
 import { Scanner } from './a11y-scan';
 import {
 	LAPTOP,

@@ -4,7 +4,8 @@
  * to the webServer). Chromium's fake microphone plays a beep, which LiveKit hears as speaking.
  */
 import { existsSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixtures';
 import { LAPTOP, createRound, local, newPage, participant } from './helpers';
 
 const configured = Boolean(

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page, type Response } from '@playwright/test';
+import { expect, type Page, type Response } from '@playwright/test';
+import { test } from './fixtures';
 import { LAPTOP, TABLET, createRound, joinAs, local, newPage, open } from './helpers';
 
 /** A string that is in livekit-client's code and nowhere in ours. */

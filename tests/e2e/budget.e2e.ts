@@ -10,7 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './fixtures';
 import { TABLET, createRound, local, newPage } from './helpers';
 
 /** The target of #7: the first load must never need more than this. */

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixtures';
+import { smallTargets } from './a11y-scan';
 import {
 	LAPTOP,
 	TABLET,
@@ -15,45 +17,12 @@ import {
 /** The smallest finger target, in CSS pixels (WCAG 2.5.5; `--touch-min` in app.css). */
 const MIN = 48;
 
-/**
- * Everything a finger can hit. A checkbox or radio inside a <label> is hit through its label
- * (the tiles hide the radio itself), so the label is measured, not the input.
- */
-const TARGETS = [
-	'button',
-	'a[href]',
-	'input:not([type=hidden]):not(label input[type=checkbox]):not(label input[type=radio])',
-	'select',
-	'textarea',
-	'[role=button]',
-	'summary',
-	'label:has(input[type=checkbox])',
-	'label:has(input[type=radio])'
-].join(', ');
-
-/** Every visible target on the page smaller than MIN × MIN, as "what (width×height)". */
-async function smallTargets(page: Page): Promise<string[]> {
-	const small: string[] = [];
-	for (const target of await page.locator(TARGETS).all()) {
-		if (!(await target.isVisible())) continue;
-		const box = await target.boundingBox();
-		if (!box || (Math.round(box.width) >= MIN && Math.round(box.height) >= MIN)) continue;
-		const what = await target.evaluate((el) => {
-			const name = el.getAttribute('aria-label') ?? el.textContent ?? '';
-			const type = el.getAttribute('type');
-			return `${el.tagName.toLowerCase()}${type ? `[${type}]` : ''} "${name.replace(/\s+/g, ' ').trim().slice(0, 40)}"`;
-		});
-		small.push(`${what} (${Math.round(box.width)}×${Math.round(box.height)})`);
-	}
-	return small;
-}
-
 /** Collects offenders per view and moment, so one run lists them all. */
 function measurer() {
 	const found: string[] = [];
 	return {
 		async measure(page: Page, where: string) {
-			for (const offender of await smallTargets(page)) found.push(`${where}: ${offender}`);
+			for (const offender of await smallTargets(page, MIN)) found.push(`${where}: ${offender}`);
 		},
 		found
 	};

@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { test } from './fixtures';
 import { LAPTOP, TABLET, createRound, local, newPage, participant } from './helpers';
 
 test('every page is served with a strict CSP and no referrer, and breaks none of its rules', async ({

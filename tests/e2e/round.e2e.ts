@@ -1,11 +1,11 @@
 import {
 	expect,
-	test,
 	type Browser,
 	type BrowserContextOptions,
 	type Locator,
 	type Page
 } from '@playwright/test';
+import { test } from './fixtures';
 import type { CreateRoundResponse } from '../../src/lib/protocol.ts';
 
 /** A cheap Android tablet, held upright. */

@@ -1,4 +1,5 @@
-import { expect, test, type WebSocketRoute } from '@playwright/test';
+import { expect, type WebSocketRoute } from '@playwright/test';
+import { test } from './fixtures';
 import { LAPTOP, createRound, expectStep, local, newPage, open } from './helpers';
 
 /**

@@ -1,12 +1,12 @@
 import {
 	devices,
 	expect,
-	test,
 	type Browser,
 	type BrowserContextOptions,
 	type Locator,
 	type Page
 } from '@playwright/test';
+import { test } from './fixtures';
 import {
 	LAPTOP,
 	PROJECTOR,
