@@ -1,0 +1,151 @@
+import type { Browser, BrowserContextOptions, Locator, Page } from '@playwright/test';
+import { realisticRound, type RealisticRound } from '../helpers/realisticRound.ts';
+import { local, newPage } from './helpers';
+
+/**
+ * What the screens suites (#14) measure, in one place: the device sizes of a real circle, and
+ * page facts a person notices — does it scroll, is the action of the moment on the first
+ * screen, do labels cover each other, is anything cut off.
+ */
+
+/** The sizes Kleed is made for. Touch sizes are mobile contexts (a real tablet or phone). */
+export const SIZES = {
+	projector: { width: 1920, height: 1080 },
+	projectorHd: { width: 1280, height: 720 },
+	projectorOld: { width: 1024, height: 768 },
+	laptop: { width: 1280, height: 800 },
+	laptopOld: { width: 1024, height: 768 },
+	tablet: { width: 800, height: 1280 },
+	tabletLandscape: { width: 1280, height: 800 },
+	phone: { width: 390, height: 844 }
+} as const;
+export type Size = keyof typeof SIZES;
+
+const TOUCH: Partial<Record<Size, true>> = { tablet: true, tabletLandscape: true, phone: true };
+
+/** A device of this size, as its own browser context (closed after the test by fixtures.ts). */
+export function device(size: Size): BrowserContextOptions {
+	const touch = TOUCH[size] === true;
+	return {
+		viewport: { ...SIZES[size] },
+		locale: 'nl-NL',
+		...(touch ? { hasTouch: true, isMobile: true } : {})
+	};
+}
+
+/** Opens a round's link on a device of this size. */
+export async function openOn(browser: Browser, size: Size, link: string): Promise<Page> {
+	const page = await newPage(browser, device(size));
+	await page.goto(local(link));
+	return page;
+}
+
+/** The realistic round (15 people, 20 objects, 8 stories, a tie) on the e2e server. */
+export function realistic(options?: Parameters<typeof realisticRound>[1]): Promise<RealisticRound> {
+	// playwright.config.ts sets E2E_PORT for the runner and its workers.
+	return realisticRound(`http://127.0.0.1:${process.env.E2E_PORT}`, options);
+}
+
+export interface PageFit {
+	/** How far the page reaches, and the viewport. */
+	scrollHeight: number;
+	scrollWidth: number;
+	width: number;
+	height: number;
+	/** True when the page needs no scrolling in either direction. */
+	fits: boolean;
+}
+
+/** Whether the page fits its viewport (a projector cannot scroll). */
+export function fit(page: Page): Promise<PageFit> {
+	return page.evaluate(() => {
+		const root = document.scrollingElement ?? document.documentElement;
+		const fit = {
+			scrollHeight: root.scrollHeight,
+			scrollWidth: root.scrollWidth,
+			width: window.innerWidth,
+			height: window.innerHeight
+		};
+		return { ...fit, fits: fit.scrollHeight <= fit.height && fit.scrollWidth <= fit.width };
+	});
+}
+
+/**
+ * Where an element is when the page is scrolled to its top: its box, and whether all of it is
+ * inside the first viewport (what a person sees without scrolling).
+ */
+export async function firstScreen(
+	locator: Locator
+): Promise<{ top: number; bottom: number; inside: boolean }> {
+	const page = locator.page();
+	await page.evaluate(() => window.scrollTo(0, 0));
+	const box = await locator.boundingBox();
+	const viewport = page.viewportSize()!;
+	if (!box) return { top: -1, bottom: -1, inside: false };
+	return {
+		top: Math.round(box.y),
+		bottom: Math.round(box.y + box.height),
+		inside: box.y >= 0 && box.y + box.height <= viewport.height + 0.5
+	};
+}
+
+/**
+ * Pairs of visible elements matching `selector` whose boxes cover each other (more than `slack`
+ * px in both directions): labels on the kleed must not.
+ */
+export function overlaps(page: Page, selector: string, slack = 1): Promise<string[]> {
+	return page.evaluate(
+		({ selector, slack }) => {
+			const boxes = [...document.querySelectorAll<HTMLElement>(selector)]
+				.filter((el) => el.checkVisibility())
+				.map((el) => ({ el, r: el.getBoundingClientRect() }));
+			const found: string[] = [];
+			const name = (el: HTMLElement) =>
+				(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30);
+			for (let i = 0; i < boxes.length; i++) {
+				for (let j = i + 1; j < boxes.length; j++) {
+					const a = boxes[i]!.r;
+					const b = boxes[j]!.r;
+					const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+					const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+					if (x > slack && y > slack) {
+						found.push(`"${name(boxes[i]!.el)}" × "${name(boxes[j]!.el)}"`);
+					}
+				}
+			}
+			return found;
+		},
+		{ selector, slack }
+	);
+}
+
+/**
+ * Visible elements whose content is wider than their box and is clipped (overflow hidden or
+ * clip, or text running out of the viewport): something a person cannot read in full. Elements
+ * meant to scroll (overflow auto or scroll) and visually hidden ones do not count.
+ */
+export function cutOff(page: Page, within = 'body'): Promise<string[]> {
+	return page.evaluate((within) => {
+		const found: string[] = [];
+		const root = document.querySelector(within);
+		if (!root) return found;
+		const viewport = document.documentElement.clientWidth;
+		for (const el of root.querySelectorAll<HTMLElement>('*')) {
+			if (!el.checkVisibility() || el.closest('.visually-hidden, [inert]')) continue;
+			if (el instanceof SVGElement) continue;
+			const style = getComputedStyle(el);
+			const scrolls = /auto|scroll/.test(style.overflowX);
+			const clipped = /hidden|clip/.test(style.overflowX) || style.textOverflow === 'ellipsis';
+			const rect = el.getBoundingClientRect();
+			const wider = el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0;
+			const what = `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30)}"`;
+			// Shortened on purpose (an ellipsis) is fine when the full text is one step away.
+			const full = el.title || el.getAttribute('aria-label');
+			if (wider && clipped && !scrolls && !full)
+				found.push(`${what} ${el.scrollWidth}>${el.clientWidth}`);
+			else if (rect.right > viewport + 1 && !scrolls && style.position !== 'fixed')
+				found.push(`${what} runs out of the screen (${Math.round(rect.right)}>${viewport})`);
+		}
+		return found;
+	}, within);
+}
