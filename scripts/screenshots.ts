@@ -1,194 +1,151 @@
 /**
- * Plays a small luisterronde and saves a PNG of every view to docs/screenshots/ (for the README
- * and for looking at the design as a whole). Run with `npm run screenshots`; it uses
- * playwright.screenshots.config.ts, so it builds and starts its own server on 127.0.0.1 like
- * the e2e tests, and it never runs as part of `npm test`.
+ * Plays a realistic luisterronde (15 people with long, Arabic and duplicate names, some at home;
+ * 20 objects; 8 stories of ~120 characters; a tie) and saves the first screen of every device at
+ * every moment to docs/screenshots/: what a person sees without scrolling, at the device's real
+ * size. Run with `npm run screenshots`; it uses playwright.screenshots.config.ts, so it builds
+ * and starts its own server on 127.0.0.1 like the e2e tests, and it never runs in `npm test`.
+ *
+ * The round is made through the API (tests/helpers/realisticRound.ts); the pages look at it as
+ * the people in it: the participant pages are two of the 15 (their device remembers them).
  */
 import { mkdirSync } from 'node:fs';
-import {
-	expect,
-	test,
-	type Browser,
-	type BrowserContextOptions,
-	type Page
-} from '@playwright/test';
+import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { test } from '../tests/e2e/fixtures';
+import { local } from '../tests/e2e/helpers';
+import { SIZES, type Size } from '../tests/e2e/screens';
+import { realisticRound, type Moment, type RealisticRound } from '../tests/helpers/realisticRound';
 
 const OUT = 'docs/screenshots';
 
-const TABLET: BrowserContextOptions = {
-	viewport: { width: 800, height: 1280 },
-	hasTouch: true,
-	isMobile: true,
-	locale: 'nl-NL',
-	// The README shows a calm still picture: no pulsing dots half-way.
-	reducedMotion: 'reduce'
-};
-const LANDSCAPE: BrowserContextOptions = { ...TABLET, viewport: { width: 1280, height: 800 } };
-const PROJECTOR: BrowserContextOptions = {
-	viewport: { width: 1920, height: 1080 },
-	// Laid out at 1920×1080, saved at 1152×648: the README needs no more, and files stay small.
-	deviceScaleFactor: 0.6,
-	hasTouch: true,
-	locale: 'nl-NL',
-	reducedMotion: 'reduce'
-};
+/** Saved smaller than laid out where the picture is big: the README needs no more. */
+const SCALE: Partial<Record<Size, number>> = { projector: 0.6, projectorHd: 0.75, laptop: 0.75 };
 
-interface CreatedRound {
-	code: string;
-	links: Record<'facilitator' | 'participant' | 'projector' | 'observer' | 'tablet', string>;
+function options(size: Size): BrowserContextOptions {
+	const touch = size === 'tablet' || size === 'tabletLandscape' || size === 'phone';
+	return {
+		viewport: { ...SIZES[size] },
+		deviceScaleFactor: SCALE[size] ?? 1,
+		locale: 'nl-NL',
+		// A calm still picture: no pulsing dots half-way.
+		reducedMotion: 'reduce',
+		...(touch ? { hasTouch: true, isMobile: true } : {})
+	};
 }
 
-const local = (link: string) => {
-	const url = new URL(link);
-	return url.pathname + url.hash;
-};
-
-async function device(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+async function open(browser: Browser, size: Size, path: string, init?: () => void) {
 	const context = await browser.newContext({
-		...options,
+		...options(size),
 		baseURL: test.info().project.use.baseURL
 	});
-	return context.newPage();
+	const page = await context.newPage();
+	if (init) await page.addInitScript(init);
+	await page.goto(path);
+	return page;
 }
 
+/** A participant's own device, as person `i` of the round (the device remembers who they are). */
+async function asPerson(browser: Browser, size: Size, r: RealisticRound, i: number) {
+	const person = r.people[i]!;
+	const key = `kleed:participant:${r.round.code}`;
+	const value = JSON.stringify({
+		participantId: person.participantId,
+		token: person.token,
+		name: person.name,
+		presence: person.presence
+	});
+	const context = await browser.newContext({
+		...options(size),
+		baseURL: test.info().project.use.baseURL
+	});
+	await context.addInitScript(([key, value]) => window.localStorage.setItem(key, value), [
+		key,
+		value
+	] as const);
+	const page = await context.newPage();
+	await page.goto(local(r.round.links.participant));
+	return page;
+}
+
+/** The first screen only, as a person sees it before scrolling. */
 async function shot(page: Page, name: string) {
-	// Let fonts and the last update settle, so every picture is complete.
 	await page.evaluate(async () => {
 		await document.fonts.ready;
 		window.scrollTo(0, 0);
 	});
-	await page.waitForTimeout(300);
+	// Two frames: the last update from the server is painted.
+	await page.evaluate(
+		() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+	);
 	await page.screenshot({ path: `${OUT}/${name}.png`, animations: 'disabled', caret: 'hide' });
 }
 
-async function join(page: Page, name: string, presence: 'In de zaal' | 'Thuis') {
-	await page.getByLabel('Je naam').fill(name);
-	await page.getByRole('radio', { name: new RegExp(`^${presence}`) }).tap();
-	await page.getByRole('button', { name: 'Meedoen' }).tap();
-	await expect(page.getByText(`Je naam: ${name}`)).toBeVisible();
-}
+const STEP_NAME: Record<Moment, string> = {
+	opening: 'Opening',
+	choice: 'Verhaalkeuze',
+	vote: 'Verhaalkeuze',
+	tie: 'Verhaalkeuze',
+	chosen: 'Verhaalkeuze',
+	deepening: 'Verdieping',
+	broadening: 'Verbreding',
+	closing: 'Afsluiting',
+	ended: 'Afsluiting'
+};
 
-const nowAt = (page: Page, step: string) =>
-	expect(
-		page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]')
-	).toHaveText(new RegExp(step));
-
-test('screenshots of every view', async ({ browser }) => {
+test('the first screen of every device, at every moment of a realistic round', async ({
+	browser
+}) => {
+	test.setTimeout(600_000);
 	mkdirSync(OUT, { recursive: true });
+	const origin = new URL(test.info().project.use.baseURL!).origin;
 
-	const start = await device(browser, TABLET);
-	await start.goto('/');
+	const start = await open(browser, 'tablet', '/');
 	await shot(start, 'start');
+	await start.setViewportSize(SIZES.phone);
+	await shot(start, 'start-phone');
 
-	const facilitator = await device(browser, LANDSCAPE);
-	const response = await facilitator.request.post('/api/rounds', {
-		data: { title: 'Luistergroep dinsdag' }
-	});
-	const round = (await response.json()) as CreatedRound;
-	await facilitator.goto(local(round.links.facilitator));
+	const r = await realisticRound(origin, { upTo: 'opening' });
+	const join = await open(browser, 'phone', local(r.round.links.participant));
+	await expect(join.getByLabel('Je naam')).toBeVisible();
+	await shot(join, 'join-phone');
 
-	const anna = await device(browser, TABLET);
-	await anna.goto(local(round.links.participant));
-	await expect(anna.getByLabel('Je naam')).toBeVisible();
-	await shot(anna, 'join');
-	await join(anna, 'Anna', 'In de zaal');
+	const projector = await open(browser, 'projector', local(r.round.links.projector));
+	const projectorHd = await open(browser, 'projectorHd', local(r.round.links.projector));
+	const laptop = await open(browser, 'laptop', local(r.round.links.facilitator));
+	// Anna (the second one) tells the story the round picks; Bram is at home, on a phone.
+	const tablet = await asPerson(browser, 'tablet', r, 1);
+	const phone = await asPerson(browser, 'phone', r, 6);
+	const shared = await open(browser, 'tablet', local(r.round.links.tablet));
+	const trainer = await open(browser, 'laptop', local(r.round.links.observer));
+	const pages = { projector, projectorHd, laptop, tablet, phone };
 
-	const people: Page[] = [];
-	for (const [name, presence] of [
-		['Bram', 'Thuis'],
-		['Cem', 'In de zaal'],
-		['Fatima', 'Thuis'],
-		['Gerrit', 'In de zaal']
-	] as const) {
-		const page = await device(browser, TABLET);
-		await page.goto(local(round.links.participant));
-		await join(page, name, presence);
-		people.push(page);
-	}
-	const [bram, cem, fatima] = people as [Page, Page, Page, Page];
-	await facilitator.getByText('Iemand zonder tablet toevoegen').click();
-	await facilitator.getByLabel('Naam', { exact: true }).fill('Dirk');
-	await facilitator.getByRole('button', { name: 'Toevoegen' }).click();
+	const at = async (moment: Moment) => {
+		await r.to(moment);
+		const step = STEP_NAME[moment];
+		for (const page of [laptop, tablet, phone]) {
+			await expect(page.getByText(step).first()).toBeVisible();
+		}
+		for (const [name, page] of Object.entries(pages)) await shot(page, `${name}-${moment}`);
+	};
 
-	const screen = await device(browser, PROJECTOR);
-	await screen.goto(local(round.links.projector));
-	const shared = await device(browser, TABLET);
-	await shared.goto(local(round.links.tablet));
-	const trainer = await device(browser, LANDSCAPE);
-	await trainer.goto(local(round.links.observer));
-
-	// --- Opening: things on the kleed, good news --------------------------------------------
-	await facilitator
-		.getByLabel('Opwarmer: een vraag of een spel')
-		.fill('Noem een kleur die bij je dag past.');
-	await facilitator
-		.getByRole('region', { name: 'Opwarmer' })
-		.getByRole('button', { name: 'Opslaan' })
-		.click();
-	for (const [page, thing] of [
-		[anna, 'Kaars'],
-		[bram, 'Thee'],
-		[cem, 'Bloem'],
-		[fatima, 'Fruit']
-	] as const) {
-		await page.getByRole('button', { name: thing }).tap();
-		await expect(page.getByText(`${thing} ligt op het kleed.`)).toBeVisible();
-	}
-	await anna.getByText('Verjaardag', { exact: true }).tap();
-	await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
-	await anna.getByRole('button', { name: 'Delen' }).tap();
-	await expect(screen.getByText('Mijn kleinzoon is jarig')).toBeVisible();
-	await shot(anna, 'participant-opening');
-	await shot(screen, 'projector-opening');
-
-	// --- Verhaalkeuze ---------------------------------------------------------------------
-	await facilitator.getByRole('button', { name: 'Volgende stap' }).click();
-	await nowAt(anna, 'Verhaalkeuze');
-	for (const [page, text] of [
-		[anna, 'Mijn buurman maakt elke nacht lawaai'],
-		[bram, 'Ik slaap slecht sinds de verhuizing'],
-		[fatima, 'Mijn dochter woont ver weg']
-	] as const) {
-		await page.getByLabel('Wat weegt zwaar voor jou?').fill(text);
-		await page.getByRole('button', { name: 'Delen' }).tap();
-	}
-	await expect(screen.getByRole('article')).toHaveCount(3);
-	await facilitator.getByRole('button', { name: 'Stemmen openen' }).click();
-	const heart = (page: Page, story: string) =>
-		page.getByRole('button', { name: `Hart voor: ${story}` });
-	await heart(anna, 'Ik slaap slecht sinds de verhuizing').tap();
-	await heart(cem, 'Ik slaap slecht sinds de verhuizing').tap();
-	await heart(fatima, 'Mijn buurman maakt elke nacht lawaai').tap();
-	await expect(screen.getByText(/3 van de 6 hebben gestemd/)).toBeVisible();
-	await shot(screen, 'projector-stories');
-	await shot(anna, 'participant-choice');
-	await shot(facilitator, 'facilitator');
-	await shared.getByRole('button', { name: 'Dirk' }).tap();
-	await expect(shared.getByRole('heading', { name: 'Hallo Dirk' })).toBeVisible();
-	await shot(shared, 'shared-tablet');
-	await heart(shared, 'Ik slaap slecht sinds de verhuizing').tap();
-	await shared.getByRole('button', { name: 'Volgende persoon' }).tap();
-
-	await facilitator.getByRole('button', { name: 'Uitslag tonen' }).click();
-	await expect(screen.getByRole('article').first()).toContainText(/hart/);
-	await bram.getByRole('button', { name: 'Ja', exact: true }).tap();
-	await expect(screen.getByRole('region', { name: 'Het gekozen verhaal' })).toBeVisible();
-	await shot(screen, 'projector-revealed');
-	await shot(trainer, 'observer');
-
-	// --- Verdieping, Verbreding, Afsluiting ------------------------------------------------
-	await facilitator.getByRole('button', { name: 'Volgende stap' }).click();
-	await nowAt(anna, 'Verdieping');
-	await shot(anna, 'participant-deepening');
-	await facilitator.getByRole('button', { name: 'Volgende stap' }).click();
-	await nowAt(anna, 'Verbreding');
-	await anna.getByRole('button', { name: 'Ik herken dit' }).tap();
-	await shot(anna, 'participant-broadening');
-	await facilitator.getByRole('button', { name: 'Volgende stap' }).click();
-	await nowAt(anna, 'Afsluiting');
-	await anna.getByLabel('Wat neem ik mee naar huis?').fill('Ik ben niet de enige');
-	await anna.getByRole('button', { name: 'Opslaan' }).first().tap();
-	await expect(screen.getByText('Ik ben niet de enige')).toBeVisible();
-	await shot(anna, 'participant-closing');
-	await shot(screen, 'projector-closing');
+	await at('opening');
+	await at('choice');
+	await at('vote');
+	await shot(shared, 'shared-tablet-vote');
+	await at('tie');
+	// The facilitator picks one of the two; its owner is asked on her own tablet.
+	const picked = await r.steer({ type: 'choice.pick', storyId: r.stories[1]! });
+	expect(picked.ok).toBe(true);
+	await expect(
+		tablet.getByRole('heading', { name: 'Wil je hier meer over vertellen?' })
+	).toBeVisible();
+	await shot(tablet, 'tablet-consent');
+	await at('chosen');
+	await shot(trainer, 'observer-chosen');
+	await at('deepening');
+	await at('broadening');
+	await at('closing');
+	await r.to('ended');
+	await expect(laptop.getByRole('region', { name: 'Samenvatting' })).toBeVisible();
+	for (const [name, page] of Object.entries(pages)) await shot(page, `${name}-ended`);
+	r.close();
 });
