@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { test } from '../tests/e2e/fixtures';
 import { local } from '../tests/e2e/helpers';
-import { SIZES, type Size } from '../tests/e2e/screens';
+import { SIZES, device, type Size } from '../tests/e2e/screens';
 import { realisticRound, type Moment, type RealisticRound } from '../tests/helpers/realisticRound';
 
 const OUT = 'docs/screenshots';
@@ -20,25 +20,22 @@ const OUT = 'docs/screenshots';
 /** Saved smaller than laid out where the picture is big: the README needs no more. */
 const SCALE: Partial<Record<Size, number>> = { projector: 0.6, projectorHd: 0.75, laptop: 0.75 };
 
+/** The device of screens.ts (size, touch, language), still and scaled for the picture. */
 function options(size: Size): BrowserContextOptions {
-	const touch = size === 'tablet' || size === 'tabletLandscape' || size === 'phone';
 	return {
-		viewport: { ...SIZES[size] },
+		...device(size),
 		deviceScaleFactor: SCALE[size] ?? 1,
-		locale: 'nl-NL',
 		// A calm still picture: no pulsing dots half-way.
-		reducedMotion: 'reduce',
-		...(touch ? { hasTouch: true, isMobile: true } : {})
+		reducedMotion: 'reduce'
 	};
 }
 
-async function open(browser: Browser, size: Size, path: string, init?: () => void) {
+async function open(browser: Browser, size: Size, path: string) {
 	const context = await browser.newContext({
 		...options(size),
 		baseURL: test.info().project.use.baseURL
 	});
 	const page = await context.newPage();
-	if (init) await page.addInitScript(init);
 	await page.goto(path);
 	return page;
 }
