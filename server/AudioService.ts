@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { AccessToken, RoomServiceClient, TrackSource, type VideoGrant } from 'livekit-server-sdk';
-import type { AudioGrant } from '../src/lib/protocol.ts';
+import { ROOM_DEVICE_ROLES, type AudioGrant } from '../src/lib/protocol.ts';
 import type { Identity } from './RoundStore.ts';
 
 export interface LiveKitConfig {
@@ -58,6 +58,9 @@ export class AudioService {
 	 * Throws AudioRefused for roles without sound, AudioNotConfigured without LiveKit.
 	 */
 	async grant(code: string, who: Identity, device?: 'room'): Promise<AudioGrant> {
+		// Someone still waiting at the door of a locked round is not in it: they hear nothing until a
+		// facilitator lets them in.
+		if (who.waiting) throw new AudioRefused('waiting at the door: not in the round yet');
 		const config = this.#config;
 		if (!config) throw new AudioNotConfigured();
 		const call = this.callName(code);
@@ -91,7 +94,7 @@ function audioRole(who: Identity, device?: 'room') {
 	if (device === 'room') {
 		// One device for the physical room per round: a second one takes over (LiveKit drops the
 		// older identity).
-		if (who.role !== 'facilitator' && who.role !== 'projector') {
+		if (!ROOM_DEVICE_ROLES.includes(who.role)) {
 			throw new AudioRefused('only a facilitator or projector machine can be the room device');
 		}
 		return { identity: 'room', name: 'De zaal', grant: MIC_ONLY };

@@ -10,6 +10,7 @@ import {
 	normalizeCode
 } from '../../src/lib/protocol.ts';
 import type { Relay } from '../relay/Relay.ts';
+import { SocketQuota } from '../relay/SocketQuota.ts';
 import { attachWebSocket } from '../relay/wsSocket.ts';
 import type { RoundStore } from '../RoundStore.ts';
 import { clientAddress, type GuessGuard } from './GuessGuard.ts';
@@ -20,9 +21,17 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 const SYNC_ROUTE = new RegExp(`^${SYNC_PATH}/([^/?]+)$`);
 
 /**
+ * A role's link (facilitator, projector, observer, shared tablet) is not one person's: two
+ * co-facilitators share the key, a room may have two shared tablets. Such a role gets this many
+ * times a person's sockets.
+ */
+const ROLE_SHARERS = 2;
+
+/**
  * Routes WebSocket upgrades on /sync/{code}: checks origin and token before the handshake and
  * refuses with a plain HTTP status (403 foreign origin, 429 too many unknown codes from this
- * address, 404 unknown round, 401 no token, 403 wrong token or still waiting at the door).
+ * address, 404 unknown round, 401 no token, 403 wrong token or still waiting at the door, 429 too many open sockets of this person or from
+ * this address: see SocketQuota).
  * Returns false for other paths (e.g. Vite's HMR socket) so the caller can pass them on.
  */
 export function createUpgradeHandler(deps: {
@@ -40,6 +49,7 @@ export function createUpgradeHandler(deps: {
 		maxPayload: deps.relay.limits.maxPayload,
 		perMessageDeflate: false
 	});
+	const quota = new SocketQuota(deps.relay.limits);
 
 	const handle: UpgradeHandler = (req, socket, head) => {
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -58,6 +68,17 @@ export function createUpgradeHandler(deps: {
 		if (!token) return refuse(socket, 401, 'Unauthorized');
 		const identity = deps.rounds.verifyToken(code, token);
 		if (!identity || identity.waiting) return refuse(socket, 403, 'Forbidden');
+		// A place is taken now, before the handshake, and given back when the socket ends.
+		const place = quota.admit(
+			`${code} ${identity.participantId ?? identity.role}`,
+			address,
+			identity.participantId ? 1 : ROLE_SHARERS
+		);
+		if ('refused' in place) {
+			deps.log.info({ round: code, cap: place.refused }, 'too many sockets');
+			return refuse(socket, 429, 'Too Many Requests');
+		}
+		socket.once('close', place.release);
 		deps.rounds.touch(code);
 		const version = url.searchParams.get('v');
 		wss.handleUpgrade(req, socket, head, (ws) => {

@@ -11,7 +11,6 @@ import {
 import type { Connection } from './Connection.ts';
 import {
 	BadFrame,
-	allAwarenessFrame,
 	intentResultFrame,
 	isEmptyUpdate,
 	permissionDeniedFrame,
@@ -25,12 +24,14 @@ export interface FrameHandlerOptions {
 	code: string;
 	doc: Y.Doc;
 	awareness: RoundAwareness;
+	/** Sends every awareness state to `conn` (at its awareness pace). */
+	sendAllAwareness(conn: Connection): void;
 	/** Runs `fn` once everything already applied is durable (the relay's Flusher). */
 	whenDurable(fn: () => void): void;
 	services: IntentServices;
 	/** What an intent may do to the round beyond its doc. */
 	control: RoundControl;
-	limits: Pick<RelayLimits, 'maxAwarenessBytes' | 'maxIntentChars'>;
+	limits: Pick<RelayLimits, 'maxIntentChars' | 'maxStateVectorBytes'>;
 	log: Logger;
 }
 
@@ -44,6 +45,7 @@ export class FrameHandler {
 	readonly #code: string;
 	readonly #doc: Y.Doc;
 	readonly #awareness: RoundAwareness;
+	readonly #sendAllAwareness: (conn: Connection) => void;
 	readonly #whenDurable: (fn: () => void) => void;
 	readonly #services: IntentServices;
 	readonly #control: RoundControl;
@@ -54,6 +56,7 @@ export class FrameHandler {
 		this.#code = options.code;
 		this.#doc = options.doc;
 		this.#awareness = options.awareness;
+		this.#sendAllAwareness = options.sendAllAwareness;
 		this.#whenDurable = options.whenDurable;
 		this.#services = options.services;
 		this.#control = options.control;
@@ -73,14 +76,13 @@ export class FrameHandler {
 				case MessageType.awareness: {
 					const update = decoding.readVarUint8Array(decoder);
 					expectEnd(decoder);
-					if (update.length > this.#limits.maxAwarenessBytes) {
-						throw new BadFrame('awareness too large');
-					}
+					// Each state's size is checked on its own, after others' entries are dropped
+					// (RoundAwareness): a stock client echoes everyone's states in one frame.
 					return this.#awareness.receive(conn, update);
 				}
 				case MessageType.queryAwareness:
 					expectEnd(decoder);
-					return conn.send(allAwarenessFrame(this.#awareness.awareness));
+					return this.#sendAllAwareness(conn);
 				case MessageType.intent:
 					return this.#onIntent(conn, decoder);
 				default:
@@ -102,7 +104,11 @@ export class FrameHandler {
 		switch (kind) {
 			case SyncMessageType.step1: {
 				// Answer once everything already applied is durable: a client never sees state a
-				// crash could take back.
+				// crash could take back. An honest state vector is small (only the server writes the
+				// doc); a huge one is refused before it is decoded at all.
+				if (payload.length > this.#limits.maxStateVectorBytes) {
+					throw new BadFrame('state vector too large');
+				}
 				Y.decodeStateVector(payload);
 				this.#whenDurable(() =>
 					conn.send(syncStep2Frame(Y.encodeStateAsUpdate(this.#doc, payload)))

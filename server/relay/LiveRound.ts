@@ -8,7 +8,8 @@ import type { Identity } from '../RoundStore.ts';
 import { Connection, type ConnectionOptions } from './Connection.ts';
 import type { Flusher, FlushedRound } from './Flusher.ts';
 import { FrameHandler } from './FrameHandler.ts';
-import { allAwarenessFrame, awarenessFrame, updateFrame } from './frames.ts';
+import { AwarenessOutbox } from './AwarenessOutbox.ts';
+import { awarenessFrame, updateFrame } from './frames.ts';
 import type { RelayLimits } from './limits.ts';
 import { RoundAwareness } from './RoundAwareness.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';
@@ -54,6 +55,8 @@ export class LiveRound implements FlushedRound {
 	#queue: [Connection, Uint8Array][] = [];
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #awareness: RoundAwareness;
+	/** Each connection's awareness, sent at a pace (see AwarenessOutbox). */
+	readonly #outboxes = new Map<Connection, AwarenessOutbox>();
 	readonly #frames: FrameHandler;
 	readonly #options: LiveRoundOptions;
 	readonly #flusher: Flusher;
@@ -66,11 +69,16 @@ export class LiveRound implements FlushedRound {
 		this.#options = options;
 		this.#flusher = options.flusher;
 		this.#log = options.log;
-		this.#awareness = new RoundAwareness(this.doc, () => this.#flusher.enqueueAwareness(this));
+		this.#awareness = new RoundAwareness(
+			this.doc,
+			() => this.#flusher.enqueueAwareness(this),
+			options.limits
+		);
 		this.#frames = new FrameHandler({
 			code: this.code,
 			doc: this.doc,
 			awareness: this.#awareness,
+			sendAllAwareness: (conn) => this.#sendAllAwareness(conn),
 			whenDurable: (fn) => this.#flusher.whenDurable(fn),
 			services: options.services,
 			// What an intent may do to this round beyond its doc.
@@ -147,6 +155,26 @@ export class LiveRound implements FlushedRound {
 	connect(socket: RelaySocket, identity: Identity): SocketEvents {
 		const conn = new Connection(socket, identity, this.#connectionOptions);
 		this.connections.add(conn);
+		const { awarenessBytesPerSecond, awarenessBurstBytes } = this.#options.limits;
+		this.#outboxes.set(
+			conn,
+			new AwarenessOutbox({
+				bytesPerSecond: awarenessBytesPerSecond,
+				burstBytes: awarenessBurstBytes,
+				send: (frame) => conn.send(frame),
+				buffered: () => socket.bufferedAmount,
+				encode: (ids) => {
+					const update = this.live ? this.#awareness.encode(ids) : null;
+					return update === null ? null : awarenessFrame(update);
+				},
+				now: () => performance.now(),
+				schedule: (fn, ms) => {
+					const timer = setTimeout(fn, ms);
+					timer.unref?.();
+					return () => clearTimeout(timer);
+				}
+			})
+		);
 		if (this.#idleTimer) {
 			clearTimeout(this.#idleTimer);
 			this.#idleTimer = null;
@@ -184,10 +212,16 @@ export class LiveRound implements FlushedRound {
 	 */
 	sendAwareness(): void {
 		if (!this.live) return;
-		const update = this.#awareness.takeChanges();
-		if (update === null) return;
-		const frame = awarenessFrame(update);
-		for (const conn of this.connections) conn.send(frame);
+		const changes = this.#awareness.takeChanges();
+		if (changes === null) return;
+		const frame = awarenessFrame(changes.update);
+		for (const conn of this.connections) this.#outboxes.get(conn)?.offer(frame, changes.ids);
+	}
+
+	/** Everyone's state, to one connection (on connect, and when it asks): at its pace too. */
+	#sendAllAwareness(conn: Connection): void {
+		const frame = this.#awareness.allStatesFrame();
+		if (frame !== null) this.#outboxes.get(conn)?.offer(frame, this.#awareness.ids());
 	}
 
 	/**
@@ -226,6 +260,8 @@ export class LiveRound implements FlushedRound {
 		this.#state = 'unloaded';
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		this.#queue = [];
+		for (const outbox of this.#outboxes.values()) outbox.close();
+		this.#outboxes.clear();
 		this.#awareness.destroy();
 		this.doc.destroy();
 		this.#options.onUnloaded(this);
@@ -245,11 +281,13 @@ export class LiveRound implements FlushedRound {
 	 * state (SyncStep1): nobody but the server writes the doc, so a client has nothing it needs.
 	 */
 	#start(conn: Connection): void {
-		if (this.awareness.getStates().size > 0) conn.send(allAwarenessFrame(this.awareness));
+		this.#sendAllAwareness(conn);
 	}
 
 	#remove(conn: Connection): void {
 		if (!this.connections.delete(conn)) return;
+		this.#outboxes.get(conn)?.close();
+		this.#outboxes.delete(conn);
 		this.#awareness.leave(conn);
 		if (this.connections.size === 0 && this.live) this.#startIdleTimer();
 	}

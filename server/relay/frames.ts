@@ -4,7 +4,6 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { MessageType, SyncMessageType } from '../../src/lib/protocol.ts';
 import { type IntentResult } from '../../src/lib/round/intents.ts';
 
@@ -39,12 +38,6 @@ export function permissionDeniedFrame(reason: string): Uint8Array {
 
 export function intentResultFrame(result: IntentResult): Uint8Array {
 	return frame(MessageType.intentResult, (e) => encoding.writeVarString(e, JSON.stringify(result)));
-}
-
-export function allAwarenessFrame(awareness: awarenessProtocol.Awareness): Uint8Array {
-	return awarenessFrame(
-		awarenessProtocol.encodeAwarenessUpdate(awareness, Array.from(awareness.getStates().keys()))
-	);
 }
 
 function frame(type: number, write: (e: encoding.Encoder) => void): Uint8Array {

@@ -16,6 +16,21 @@ export interface RelayLimits {
 	idleUnloadMs: number;
 	/** Ping interval; a socket that has not answered the previous ping is dropped. */
 	heartbeatMs: number;
+
+	// --- Bounds of issue #15 (relay and roles); each is listed in docs/security.md with its test.
+	/** Largest SyncStep1 state vector accepted, in bytes; refused (4400) before it is decoded. */
+	maxStateVectorBytes: number;
+	/** Open sockets of one identity (a participant, or a role such as the projector) per round. */
+	maxSocketsPerPerson: number;
+	/** Open sync sockets from one client address, all rounds together. */
+	maxSocketsPerAddress: number;
+	/** All awareness states of one round together, in bytes; a state that would pass it: 4400. */
+	maxRoundAwarenessBytes: number;
+	/** A client that renews its unchanged awareness state sooner than this is not rebroadcast. */
+	awarenessRenewalMs: number;
+	/** Awareness sent to one connection: this many bytes per second, bursts of `awarenessBurstBytes`. */
+	awarenessBytesPerSecond: number;
+	awarenessBurstBytes: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -28,5 +43,23 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	intentBurst: 30,
 	intentsPerSecond: 5,
 	idleUnloadMs: 30_000,
-	heartbeatMs: 30_000
+	heartbeatMs: 30_000,
+
+	// --- Bounds of issue #15 (relay and roles).
+	// An honest state vector is 2 varints per client that ever wrote the doc: only the server writes
+	// it, so a real round's is a few bytes; 16 KiB leaves room for old rounds and is 50× below the
+	// attack (0.8 MB, ~170,000 entries).
+	maxStateVectorBytes: 16 * 1024,
+	// A phone and a laptop, and a reconnect overlapping the socket it replaces.
+	maxSocketsPerPerson: 4,
+	// A community centre's wifi puts a whole circle (15 people, 2 facilitators, a projector, a
+	// shared tablet, and their reconnects) behind one address, sometimes two rounds at once.
+	maxSocketsPerAddress: 60,
+	// 30 people (a training round) with a full 8 KiB state each is 240 KiB; honest states are ~200 B.
+	maxRoundAwarenessBytes: 256 * 1024,
+	// Honest clients renew every 15 s; faster renewals of an unchanged state are not rebroadcast.
+	awarenessRenewalMs: 10_000,
+	// A whole round's honest awareness (30 × 200 B) fits a burst many times; a flood coalesces.
+	awarenessBytesPerSecond: 32 * 1024,
+	awarenessBurstBytes: 64 * 1024
 };

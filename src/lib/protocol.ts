@@ -71,9 +71,12 @@ export interface AwarenessAudio {
 	state: 'connecting' | 'connected' | 'reconnecting' | 'lost';
 	muted: boolean;
 	speaking: boolean;
-	/** This device carries the room's microphone and speaker. */
+	/** This device carries the room's microphone and speaker (only ROOM_DEVICE_ROLES; the relay drops it for others). */
 	room?: boolean;
 }
+
+/** The roles whose machine may be the room's audio device (grant and awareness alike). */
+export const ROOM_DEVICE_ROLES: readonly Role[] = ['facilitator', 'projector'];
 
 /* ------------------------------------------------------------------------------------------------
  * Frames on WS /sync/{code}?token=…&v=PROTOCOL_VERSION

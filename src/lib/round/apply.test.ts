@@ -263,17 +263,28 @@ describe('voting', () => {
 	});
 
 	it('lets the shared tablet vote for whoever picked their name, but not read a vote', () => {
+		// Dirk has no device of his own: the facilitator added him.
+		run(facilitator, { type: 'person.add', id: 'dirk-id', name: 'Dirk', presence: 'room' });
 		open();
-		run(tablet, { type: 'vote.cast', storyId: 'story-a', as: cem.id });
-		run(tablet, { type: 'vote.cast', storyId: 'story-x', as: cem.id });
+		run(tablet, { type: 'vote.cast', storyId: 'story-a', as: 'dirk-id' });
+		run(tablet, { type: 'vote.cast', storyId: 'story-x', as: 'dirk-id' });
 		expect(vote().voted).toBe(1);
-		expectError(run(tablet, { type: 'vote.mine', as: cem.id }), 'forbidden');
+		expectError(run(tablet, { type: 'vote.mine', as: 'dirk-id' }), 'forbidden');
 		expectError(run(tablet, { type: 'vote.cast', storyId: 'story-a' }), 'invalid');
 		expectError(
 			run(tablet, { type: 'vote.cast', storyId: 'story-a', as: 'nobody-here' }),
 			'not_found'
 		);
-		expect(mine(cem)).toBe('story-x');
+		expect(services.ballots.mine(code, 1, 'dirk-id')).toBe('story-x');
+	});
+
+	it('does not let the shared tablet vote for someone with a device of their own (#15)', () => {
+		open();
+		// Cem votes at home, on his own device.
+		run(cem, { type: 'vote.cast', storyId: 'story-b' });
+		expectError(run(tablet, { type: 'vote.cast', storyId: 'story-a', as: cem.id }), 'forbidden');
+		expectError(run(tablet, { type: 'vote.clear', as: cem.id }), 'forbidden');
+		expect(mine(cem)).toBe('story-b');
 	});
 
 	it('is idempotent when the facilitator opens or reveals twice, and counts rounds', () => {

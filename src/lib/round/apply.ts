@@ -264,12 +264,18 @@ function setNote(
 	return OK;
 }
 
-/** `voter`: a participant votes for themselves, the shared tablet for whoever chose. */
+/**
+ * `voter`: a participant votes for themselves, the shared tablet for whoever chose among the
+ * people without a device of their own (someone with a device votes on it; the tablet must not
+ * overwrite their heart).
+ */
 function voter(ctx: IntentContext, as: string | undefined): string | IntentOutcome {
 	const me = self(ctx);
 	if (me) return as === undefined || as === me ? me : forbidden('you can only vote for yourself');
 	if (!as) return fail('invalid')('say who votes ("as")');
-	if (!maps(ctx.doc).participants.has(as)) return notFound('no such person in this round');
+	const person = maps(ctx.doc).participants.get(as);
+	if (!person) return notFound('no such person in this round');
+	if (!person.noDevice) return forbidden('this person votes on a device of their own');
 	return as;
 }
 
