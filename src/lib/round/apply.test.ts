@@ -532,4 +532,17 @@ describe('steering the round', () => {
 		run(facilitator, { type: 'round.erase' });
 		expect(effects).toEqual([`removed ${anna.id}`, `erase ${code}`]);
 	});
+
+	it('locks the round when someone with a device is taken out: they cannot walk back in (#15)', () => {
+		run(facilitator, { type: 'person.add', id: 'dirk-id', name: 'Dirk', presence: 'room' });
+		run(facilitator, { type: 'person.remove', who: 'dirk-id' });
+		// Dirk had no device: nothing to keep out.
+		expect(map<unknown>('meta').get('locked')).toBeUndefined();
+		expect(rounds.get(code)?.locked).toBe(false);
+		const anna = person('Anna');
+		run(facilitator, { type: 'person.remove', who: anna.id });
+		expect(map<unknown>('meta').get('locked')).toBe(true);
+		// The server's door too: a new join now waits for a facilitator.
+		expect(rounds.get(code)?.locked).toBe(true);
+	});
 });

@@ -700,7 +700,14 @@ const handlers: Handlers = {
 	},
 
 	'person.remove'(ctx, intent) {
-		const { participants, hands, recognize, floor } = maps(ctx.doc);
+		const { participants, hands, recognize, floor, meta } = maps(ctx.doc);
+		const entry = participants.get(intent.who);
+		// Someone with a device of their own could come straight back under another name: the round
+		// locks, so a newcomer now waits at the door until a facilitator lets them in.
+		if (entry && !entry.noDevice && meta.get('locked') !== true) {
+			ctx.services.setLocked(ctx.code, true);
+			server(ctx, () => meta.set('locked', true));
+		}
 		ctx.services.removePerson(ctx.code, intent.who);
 		ctx.round.disconnect(intent.who);
 		const current = voteOf(ctx);
