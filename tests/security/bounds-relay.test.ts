@@ -430,39 +430,34 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 			'per-entry awareness size',
 			async () => {
 				const round = await createRound(port, { title: 'Echo' });
-				const people = await Promise.all(
-					['Anna', 'Bram', 'Cem'].map(async (name) => {
-						const { token } = await joinRound(port, round.code, name);
-						const doc = new Y.Doc();
-						const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, round.code, doc, {
-							params: { token, v: String(PROTOCOL_VERSION) },
-							WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-							disableBc: true
-						});
-						const closes: number[] = [];
-						p.on('connection-close', (event: { code: number } | null) => {
-							if (event) closes.push(event.code);
-						});
-						await synced(p);
-						return { p, doc, closes, send: intents(p) };
-					})
-				);
-				const [anna, bram, cem] = people;
-				anna!.p.awareness.setLocalStateField('note', 'a'.repeat(5000));
-				bram!.p.awareness.setLocalStateField('note', 'b'.repeat(5000));
-				cem!.p.awareness.setLocalStateField('note', 'c');
-				// Everyone sees both big states (so every stock client has echoed them by now).
-				await until(
-					() =>
-						people.every(
-							(x) =>
-								[...x.p.awareness.getStates().values()].filter(
-									(s) => typeof s.note === 'string' && s.note.length === 5000
-								).length >= 2
-						),
-					5000,
-					'both states everywhere'
-				);
+				const stock = async (name: string) => {
+					const { token } = await joinRound(port, round.code, name);
+					const doc = new Y.Doc();
+					const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, round.code, doc, {
+						params: { token, v: String(PROTOCOL_VERSION) },
+						WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+						disableBc: true
+					});
+					const closes: number[] = [];
+					p.on('connection-close', (event: { code: number } | null) => {
+						if (event) closes.push(event.code);
+					});
+					await synced(p);
+					return { p, doc, closes, send: intents(p) };
+				};
+				const bigStates = (x: { p: WebsocketProvider }) =>
+					[...x.p.awareness.getStates().values()].filter(
+						(s) => typeof s.note === 'string' && s.note.length === 5000
+					).length;
+				const [anna, bram] = await Promise.all([stock('Anna'), stock('Bram')]);
+				anna.p.awareness.setLocalStateField('note', 'a'.repeat(5000));
+				bram.p.awareness.setLocalStateField('note', 'b'.repeat(5000));
+				await until(() => bigStates(anna) === 2 && bigStates(bram) === 2, 5000, 'both states');
+				// Cem comes in now: he is sent both states in one frame, and his stock provider
+				// echoes them back in one frame of 10 KB, as it does with every change it hears.
+				const cem = await stock('Cem');
+				await until(() => bigStates(cem) === 2, 5000, 'both states at Cem');
+				const people = [anna, bram, cem];
 				for (const x of people) await x.send.fence();
 				for (const x of people) {
 					expect(x.closes).toEqual([]);
