@@ -8,7 +8,12 @@ import {
 	tempDir,
 	type Running
 } from '../tests/helpers/server.ts';
-import { AUDIO_TOKEN_TTL_SECONDS, AudioService, type CallControl } from './AudioService.ts';
+import {
+	AUDIO_TOKEN_TTL_SECONDS,
+	AudioRefused,
+	AudioService,
+	type CallControl
+} from './AudioService.ts';
 
 const liveKit = { url: 'wss://audio.example.org', apiKey: 'APItestkey', apiSecret: 'a'.repeat(40) };
 const env = {
@@ -117,6 +122,16 @@ describe('audio tokens, checked with LiveKit TokenVerifier', () => {
 		const anna = await joinRound(server.port, round.code, 'Anna');
 		expect((await ask(round.code, anna.token, { device: 'room' })).status).toBe(403);
 		expect((await ask(round.code, anna.token, { device: 'kitchen' })).status).toBe(400);
+	});
+
+	it('gives nothing to someone still waiting at the door of a locked round (#15)', async () => {
+		const service = new AudioService(liveKit);
+		const waiting = { role: 'participant' as const, participantId: 'p1', name: 'Eva' };
+		await expect(service.grant(round.code, { ...waiting, waiting: true })).rejects.toThrow(
+			AudioRefused
+		);
+		// Let in, the same person hears the round.
+		await expect(service.grant(round.code, waiting)).resolves.toHaveProperty('token');
 	});
 
 	it('binds each round to its own call: a token of round A never opens round B', async () => {
