@@ -63,7 +63,8 @@ for (const size of PROJECTORS) {
 					expect.soft(join.inside, `${moment}: join card on the first screen`).toBe(true);
 				}
 				expect.soft(await overlaps(page, 'figure.kleed li'), `${moment}: kleed labels`).toEqual([]);
-				expect.soft(await cutOff(page), `${moment}: nothing cut off`).toEqual([]);
+				// Within the stage: SvelteKit's route announcer (1 px, visually hidden) is not ours.
+				expect.soft(await cutOff(page, '.stage'), `${moment}: nothing cut off`).toEqual([]);
 				if (moment === 'deepening') {
 					// The hands, in order, with names, stay visible to the room.
 					const hands = page.getByRole('list', { name: 'Handen omhoog, op volgorde' });
