@@ -37,6 +37,16 @@ for (const size of PROJECTORS) {
 			await expect(page.getByRole('list', { name: 'Rond het kleed' })).toContainText('Samira');
 			for (const moment of MOMENTS) {
 				await round.to(moment);
+				if (moment === 'closing') {
+					// A long queue: eight hands. The stage names five and counts the rest.
+					for (const person of round.people.slice(10, 15)) {
+						const raised = await person.send({ type: 'hand.raise' });
+						expect(raised.ok).toBe(true);
+					}
+					const hands = page.getByRole('list', { name: 'Handen omhoog, op volgorde' });
+					await expect(hands.getByRole('listitem')).toHaveCount(5);
+					await expect(page.getByText('+2 meer', { exact: true })).toBeVisible();
+				}
 				const main = MAIN[moment](page);
 				await expect.soft(main, `${moment}: main element`).toBeVisible();
 				if (moment === 'ended') {
