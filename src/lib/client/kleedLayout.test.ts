@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+	chipLayout,
+	distanceFromCentre,
+	groupObjects,
+	kleedLayout,
+	overlap,
+	seatLayout,
+	type Box
+} from './kleedLayout';
+
+const inside = (b: Box) =>
+	b.left >= -1e-9 && b.top >= -1e-9 && b.left + b.width <= 1 + 1e-9 && b.top + b.height <= 1 + 1e-9;
+
+function pairsOverlapping(boxes: Box[]): [number, number][] {
+	const found: [number, number][] = [];
+	for (let i = 0; i < boxes.length; i++)
+		for (let j = i + 1; j < boxes.length; j++)
+			if (overlap(boxes[i]!, boxes[j]!)) found.push([i, j]);
+	return found;
+}
+
+/** The farthest corner of a box from the centre. */
+const reach = (b: Box) =>
+	Math.hypot(
+		Math.max(Math.abs(b.left - 0.5), Math.abs(b.left + b.width - 0.5)),
+		Math.max(Math.abs(b.top - 0.5), Math.abs(b.top + b.height - 0.5))
+	);
+
+describe('groupObjects', () => {
+	it('puts objects of one kind together, in the order each kind was first laid', () => {
+		const objects = ['candle', 'tea', 'candle', 'stone', 'tea', 'candle'].map((icon, i) => ({
+			id: String(i),
+			icon
+		}));
+		const groups = groupObjects(objects);
+		expect(groups.map((g) => [g.icon, g.items.length])).toEqual([
+			['candle', 3],
+			['tea', 2],
+			['stone', 1]
+		]);
+		expect(groups[0]!.items.map((o) => o.id)).toEqual(['0', '2', '5']);
+	});
+});
+
+describe('chipLayout', () => {
+	for (let n = 1; n <= 24; n++) {
+		it(`packs ${n} chips in the circle without any covering another`, () => {
+			const { chips, size } = chipLayout(n, { radius: 0.29 });
+			expect(chips).toHaveLength(n);
+			expect(size).toBeGreaterThan(0.04);
+			expect(pairsOverlapping(chips)).toEqual([]);
+			for (const chip of chips) expect(reach(chip)).toBeLessThanOrEqual(0.29 + 1e-9);
+		});
+	}
+
+	it('makes chips larger when there are fewer kinds', () => {
+		expect(chipLayout(3).size).toBeGreaterThan(chipLayout(12).size);
+	});
+});
+
+describe('seatLayout', () => {
+	for (let n = 1; n <= 32; n++) {
+		it(`gives ${n} names (a circle has 8-15) a box each: none covers another, the chips or the edge`, () => {
+			const { seats, chips } = kleedLayout(12, n);
+			expect(seats).toHaveLength(n);
+			expect(pairsOverlapping(seats)).toEqual([]);
+			for (const seat of seats) {
+				expect(inside(seat)).toBe(true);
+				expect(seat.width).toBeGreaterThanOrEqual(0.06);
+				for (const chip of chips.chips) expect(overlap(seat, chip)).toBe(false);
+			}
+		});
+	}
+
+	it('keeps names out of the middle, where the objects lie', () => {
+		for (const seat of seatLayout(15, { keepOut: 0.29 }))
+			expect(distanceFromCentre(seat)).toBeGreaterThanOrEqual(0.29 - 1e-9);
+	});
+
+	it('gives names more room when fewer people sit around the kleed', () => {
+		const width = (n: number) => Math.min(...seatLayout(n).map((s) => s.width));
+		expect(width(4)).toBeGreaterThan(width(15));
+	});
+});
