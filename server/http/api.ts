@@ -19,7 +19,9 @@ import {
 } from '../../src/lib/schemas.ts';
 import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioService.ts';
 import type { Relay } from '../relay/Relay.ts';
-import type { Identity, RoundStore } from '../RoundStore.ts';
+import type { HttpLimits } from '../relay/limits.ts';
+import { RoundFull, type Identity, type RoundStore } from '../RoundStore.ts';
+import { AddressBuckets } from './AddressBuckets.ts';
 import { derivedToken } from '../tokens.ts';
 import { clientAddress, type GuessGuard } from './GuessGuard.ts';
 import { baseUrl, links, type LinkBase } from './links.ts';
@@ -40,6 +42,8 @@ export interface ApiDeps extends LinkBase {
 	relay: Relay;
 	guard: GuessGuard;
 	log: Logger;
+	/** Per-address bounds on creating rounds and joining (HTTP_LIMITS). */
+	limits: HttpLimits;
 }
 
 /** Errors of the services behind the routes, answered by their class. */
@@ -57,8 +61,29 @@ const SERVICE_ERRORS = [
 	answerError(
 		AudioRefused,
 		(err) => new HttpError(403, { error: 'forbidden', message: err.message })
+	),
+	// ROUND_LIMITS: the round holds as many people (or people waiting) as it may.
+	answerError(
+		RoundFull,
+		(err) =>
+			new HttpError(409, {
+				error: err.which === 'waiting' ? 'waiting_full' : 'round_full',
+				message:
+					err.which === 'waiting'
+						? 'Too many people are waiting at the door of this round. Ask the facilitator.'
+						: 'This round is full. Ask the facilitator.'
+			})
 	)
 ];
+
+/** 429 for an address that used up a per-address bucket (HTTP_LIMITS). */
+function tooFast(buckets: AddressBuckets, what: string): HttpError {
+	return new HttpError(
+		429,
+		{ error: 'too_many_requests', message: `Too many ${what} from your address. Wait a minute.` },
+		{ 'Retry-After': String(buckets.retryAfterSeconds) }
+	);
+}
 
 /**
  * The JSON API under /api. Everything else falls through to `next` (SvelteKit). Every body is
@@ -66,6 +91,8 @@ const SERVICE_ERRORS = [
  */
 export function createApi(deps: ApiDeps): Middleware {
 	const { rounds } = deps;
+	const creates = new AddressBuckets(deps.limits.roundsBurst, deps.limits.roundsPerMinute);
+	const joins = new AddressBuckets(deps.limits.joinsBurst, deps.limits.joinsPerMinute);
 
 	/** The round of a path's code. Unknown codes count against the address (see GuessGuard). */
 	const roundOf = (req: IncomingMessage, code: string | undefined) => {
@@ -107,6 +134,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'POST',
 			pattern: /^\/api\/rounds$/,
 			handler: async (req) => {
+				if (!creates.take(clientAddress(req))) throw tooFast(creates, 'new rounds');
 				const input = await readJson(req, createRoundRequest, { allowEmpty: true });
 				const created = rounds.create({
 					title: input.title ?? '',
@@ -134,6 +162,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			pattern: /^\/api\/rounds\/([^/]+)\/participants$/,
 			handler: async (req, { code }) => {
 				const round = roundOf(req, code);
+				if (!joins.take(clientAddress(req))) throw tooFast(joins, 'joins');
 				const input = await readJson(req, joinRequest);
 				if (round.locked) {
 					// A locked round: the person waits at the door until a facilitator decides.
