@@ -252,7 +252,9 @@ export class RoundStore {
 				.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
 			this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
 			return stats;
-		})();
+			// IMMEDIATE: the write lock first. A deferred transaction that reads, then writes, got
+			// SQLITE_BUSY at once (no waiting) while the checkpoint thread held the log.
+		}).immediate();
 		if (checkpoint) this.#db.pragma('wal_checkpoint(TRUNCATE)');
 		return stats;
 	}

@@ -137,7 +137,13 @@ export function createKleed({
 			}
 			// Everywhere: memory, connections, database. Only counts remain.
 			relay.discard(code);
-			if (rounds.erase(code, { checkpoint: false })) erased++;
+			try {
+				if (rounds.erase(code, { checkpoint: false })) erased++;
+			} catch (err) {
+				// A storage fault: this round stays for the next sweep; the others go on.
+				log.error({ err }, 'an idle round could not be erased; the next sweep retries');
+				continue;
+			}
 			guard.erased(code);
 		}
 		if (erased === 0 || closed) return;
