@@ -226,35 +226,40 @@ export class RoundStore {
 	 * truncates the WAL once at its end, in the checkpoint thread.
 	 */
 	erase(code: string, { checkpoint = true } = {}): RoundStats | null {
-		const stats = this.#db.transaction(() => {
-			const round = this.#selectRound.get(code);
-			if (!round) return null;
-			const count = (where: string) =>
-				(
-					this.#db
-						.prepare(
-							`SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = 0 ${where}`
-						)
-						.get(code) as { n: number }
-				).n;
-			const stats: RoundStats = {
-				day: new Date(round.created_at).toISOString().slice(0, 10),
-				durationMinutes: Math.max(0, Math.round((round.last_activity - round.created_at) / 60_000)),
-				inRoom: count("AND presence = 'room'"),
-				remote: count("AND presence = 'remote'"),
-				newcomers: count('AND newcomer = 1')
-			};
-			this.#db
-				.prepare(
-					`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
+		const stats = this.#db
+			.transaction(() => {
+				const round = this.#selectRound.get(code);
+				if (!round) return null;
+				const count = (where: string) =>
+					(
+						this.#db
+							.prepare(
+								`SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = 0 ${where}`
+							)
+							.get(code) as { n: number }
+					).n;
+				const stats: RoundStats = {
+					day: new Date(round.created_at).toISOString().slice(0, 10),
+					durationMinutes: Math.max(
+						0,
+						Math.round((round.last_activity - round.created_at) / 60_000)
+					),
+					inRoom: count("AND presence = 'room'"),
+					remote: count("AND presence = 'remote'"),
+					newcomers: count('AND newcomer = 1')
+				};
+				this.#db
+					.prepare(
+						`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
 					 VALUES (?, ?, ?, ?, ?)`
-				)
-				.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
-			this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
-			return stats;
-			// IMMEDIATE: the write lock first. A deferred transaction that reads, then writes, got
-			// SQLITE_BUSY at once (no waiting) while the checkpoint thread held the log.
-		}).immediate();
+					)
+					.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
+				this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
+				return stats;
+				// IMMEDIATE: the write lock first. A deferred transaction that reads, then writes, got
+				// SQLITE_BUSY at once (no waiting) while the checkpoint thread held the log.
+			})
+			.immediate();
 		if (checkpoint) this.#db.pragma('wal_checkpoint(TRUNCATE)');
 		return stats;
 	}

@@ -21,12 +21,15 @@ import {
 import { NO_PROXY, resolveClientAddress } from './http/proxy.ts';
 import { Relay } from './relay/Relay.ts';
 import { RoundStore } from './RoundStore.ts';
+import { StorageHealth } from './StorageHealth.ts';
 
 export interface Kleed {
 	db: Db;
 	/** WAL checkpoints in their own thread (null for an in-memory database). */
 	checkpointer: Checkpointer | null;
 	rounds: RoundStore;
+	/** Whether changes can be saved now (a full disk, say); reported by /api/health. */
+	storage: StorageHealth;
 	relay: Relay;
 	/** Connect-style middleware for /api/*; calls `next` for everything else. */
 	api: Middleware;
@@ -93,9 +96,10 @@ export function createKleed({
 					fallback: () => db.pragma('wal_autocheckpoint = 1000')
 				});
 	const rounds = new RoundStore(db, Date.now, roundLimits);
+	const storage = new StorageHealth(db);
 	const guard = new GuessGuard();
 	const relay = new Relay({
-		persistence: persistence ?? new DocStore(db),
+		persistence: persistence ?? new DocStore(db, Date.now, storage),
 		log,
 		services: intentServices(db, rounds),
 		onErase: (code) => {
@@ -111,6 +115,7 @@ export function createKleed({
 		lanAddresses,
 		relay,
 		guard,
+		storage,
 		limits: { ...HTTP_LIMITS, ...httpLimits },
 		audio: audio ?? new AudioService(config.liveKit)
 	});
@@ -163,6 +168,7 @@ export function createKleed({
 	};
 	return {
 		db,
+		storage,
 		sweep,
 		checkpointer,
 		rounds,

@@ -21,6 +21,8 @@ import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioSer
 import type { Relay } from '../relay/Relay.ts';
 import type { HttpLimits } from '../relay/limits.ts';
 import { RoundFull, type Identity, type RoundStore } from '../RoundStore.ts';
+import Database from 'better-sqlite3';
+import { storageFault, type StorageHealth } from '../StorageHealth.ts';
 import { AddressBuckets } from './AddressBuckets.ts';
 import { derivedToken } from '../tokens.ts';
 import { clientAddress, type GuessGuard } from './GuessGuard.ts';
@@ -42,6 +44,8 @@ export interface ApiDeps extends LinkBase {
 	relay: Relay;
 	guard: GuessGuard;
 	log: Logger;
+	/** Whether changes can be saved; a storage fault is answered 507/503, not a bare 500. */
+	storage: StorageHealth;
 	/** Per-address bounds on creating rounds and joining (HTTP_LIMITS). */
 	limits: HttpLimits;
 }
@@ -117,10 +121,15 @@ export function createApi(deps: ApiDeps): Middleware {
 		{
 			method: 'GET',
 			pattern: /^\/api\/health$/,
-			handler: async () => [
-				200,
-				{ ok: true, protocol: PROTOCOL_VERSION, audio: deps.audio.enabled }
-			]
+			handler: async () => {
+				// Not "ok" while changes cannot be saved: a monitor (and the facilitator's page) sees it.
+				const storage = deps.storage.state();
+				const ok = storage === 'ok';
+				return [
+					ok ? 200 : 503,
+					{ ok, protocol: PROTOCOL_VERSION, audio: deps.audio.enabled, storage }
+				];
+			}
 		},
 		{
 			method: 'GET',
@@ -225,7 +234,32 @@ export function createApi(deps: ApiDeps): Middleware {
 		}
 	];
 
-	return router('/api', routes, { log: deps.log, errors: SERVICE_ERRORS });
+	// A full disk (or another storage fault): the page says in plain words that changes cannot
+	// be saved now; /api/health reports it; other errors of SQLite stay a 500.
+	const storageErrors = answerError(Database.SqliteError, (err) => {
+		deps.storage.failed(err);
+		const fault = storageFault(err);
+		if (fault === null) {
+			deps.log.error({ err }, 'API error');
+			return new HttpError(500, {
+				error: 'server_error',
+				message: 'Something went wrong on the server.'
+			});
+		}
+		return fault === 'full'
+			? new HttpError(507, {
+					error: 'storage_full',
+					message: 'The server is full: changes cannot be saved now. Try again later.'
+				})
+			: new HttpError(503, {
+					error: 'storage_error',
+					message: 'The server cannot save changes now. Try again later.'
+				});
+	});
+	return router('/api', routes, {
+		log: deps.log,
+		errors: [...SERVICE_ERRORS, storageErrors]
+	});
 }
 
 /**
