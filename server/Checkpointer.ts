@@ -33,14 +33,15 @@ export interface CheckpointOptions {
  * thread with its own connection checkpoints every `intervalMs` without blocking the writer, and
  * once the log is longer than `restartAboveFrames` holds writes back for a few milliseconds so
  * that the log starts again from its beginning (checkpointWorker.js).
- * Erasing a round still checkpoints (TRUNCATE) on the main connection: that must be done before
- * the erase returns.
+ * Erasing one round still checkpoints (TRUNCATE) on the main connection: that must be done before
+ * the erase returns. The TTL sweep asks this thread for one TRUNCATE at its end (`truncate`).
  */
 export class Checkpointer {
 	readonly #worker: Worker;
 	/** Set to 1 by the worker once its connection is closed. */
 	readonly #stoppedFlag = new Int32Array(new SharedArrayBuffer(4));
 	#last: CheckpointResult | null = null;
+	#truncations = 0;
 	#stopped = false;
 	#running = true;
 
@@ -59,6 +60,8 @@ export class Checkpointer {
 			if (message.type === 'checkpoint') {
 				const { busy, checkpointed, restarted } = message;
 				this.#last = { busy, log: message.log, checkpointed, restarted };
+			} else if (message.type === 'truncated') {
+				this.#truncations++;
 			} else {
 				log.warn({ err: message.message }, 'a WAL checkpoint failed; the next one retries');
 			}
@@ -79,9 +82,25 @@ export class Checkpointer {
 		return this.#running;
 	}
 
+	/** How many `truncate` requests the thread has carried out. */
+	get truncations(): number {
+		return this.#truncations;
+	}
+
 	/** The last checkpoint's result, or null before the first. */
 	get last(): CheckpointResult | null {
 		return this.#last;
+	}
+
+	/**
+	 * Asks the thread for one TRUNCATE checkpoint (after the TTL sweep erased rounds): the log's
+	 * erased bytes are copied over and the log file is cut to nothing, off the event loop. False
+	 * when the thread is not running (the caller then truncates itself).
+	 */
+	truncate(): boolean {
+		if (this.#stopped || !this.#running) return false;
+		this.#worker.postMessage('truncate');
+		return true;
 	}
 
 	/**

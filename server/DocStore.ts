@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import type { StorageHealth } from './StorageHealth.ts';
 
 export interface PendingUpdate {
 	code: string;
@@ -23,8 +24,10 @@ export class DocStore implements DocPersistence {
 	readonly #select;
 	readonly #appendBatch;
 	readonly #replace;
+	readonly #health: StorageHealth | null;
 
-	constructor(db: Db, now: () => number = Date.now) {
+	constructor(db: Db, now: () => number = Date.now, health: StorageHealth | null = null) {
+		this.#health = health;
 		this.#select = db.prepare<[string], { data: Buffer }>(
 			'SELECT data FROM doc_updates WHERE round_code = ? ORDER BY id'
 		);
@@ -51,7 +54,13 @@ export class DocStore implements DocPersistence {
 	}
 
 	append(batch: readonly PendingUpdate[]): void {
-		if (batch.length > 0) this.#appendBatch(batch);
+		if (batch.length === 0) return;
+		try {
+			this.#appendBatch(batch);
+		} catch (err) {
+			this.#health?.failed(err); // a full disk shows in /api/health
+			throw err;
+		}
 	}
 
 	replace(code: string, state: Uint8Array): void {

@@ -3,7 +3,15 @@ import * as Y from 'yjs';
 import { PROTOCOL_VERSION, type Presence, type Role } from '../src/lib/protocol.ts';
 import { DOC_MAP, type MetaFields } from '../src/lib/round/doc.ts';
 import type { Db } from './db.ts';
+import { ROUND_LIMITS, type RoundLimits } from './relay/limits.ts';
 import { derivedToken, hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
+
+/** A round already holds as many people (or people waiting) as ROUND_LIMITS allows. */
+export class RoundFull extends Error {
+	constructor(readonly which: 'participants' | 'waiting') {
+		super(`The round is full (${which}).`);
+	}
+}
 
 /** Who a token belongs to. Always derived on the server, never taken from the client. */
 export interface Identity {
@@ -60,10 +68,20 @@ export class RoundStore {
 	readonly #selectRound;
 	readonly #insertParticipant;
 	readonly #selectParticipant;
+	readonly #countPeople;
+	readonly #limits: Pick<RoundLimits, 'maxParticipants' | 'maxWaiting'>;
 
-	constructor(db: Db, now: () => number = Date.now) {
+	constructor(
+		db: Db,
+		now: () => number = Date.now,
+		limits: Partial<Pick<RoundLimits, 'maxParticipants' | 'maxWaiting'>> = {}
+	) {
 		this.#db = db;
 		this.#now = now;
+		this.#limits = { ...ROUND_LIMITS, ...limits };
+		this.#countPeople = db.prepare<[string, number], { n: number }>(
+			'SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = ?'
+		);
 		this.#insertRound = db.prepare(
 			`INSERT INTO rounds (code, key_hash, projector_hash, observer_hash, tablet_hash, title,
 			   language, created_at, last_activity)
@@ -132,7 +150,9 @@ export class RoundStore {
 
 	/**
 	 * Adds a person to a round. Someone without a device (added by a facilitator) gets a token
-	 * too, since the column is required, but nobody ever holds it.
+	 * too, since the column is required, but nobody ever holds it. Throws RoundFull when the round
+	 * already holds ROUND_LIMITS.maxParticipants people (or maxWaiting at the door): this is the
+	 * one place people are added, by a join and by a facilitator alike.
 	 */
 	addParticipant(
 		code: string,
@@ -143,6 +163,10 @@ export class RoundStore {
 			waiting = false
 		}: { hasDevice?: boolean; id?: string; waiting?: boolean } = {}
 	) {
+		const max = waiting ? this.#limits.maxWaiting : this.#limits.maxParticipants;
+		if ((this.#countPeople.get(code, waiting ? 1 : 0)?.n ?? 0) >= max) {
+			throw new RoundFull(waiting ? 'waiting' : 'participants');
+		}
 		const token = newSecret();
 		this.#insertParticipant.run(
 			id,
@@ -198,37 +222,45 @@ export class RoundStore {
 	/**
 	 * Erases a round: its doc, stories, ballots, names and tokens. Only counts remain. With
 	 * secure_delete on and the WAL checkpointed and truncated, the erased bytes are overwritten
-	 * in every database file.
+	 * in every database file. The TTL sweep erases many rounds and passes `checkpoint: false`: it
+	 * truncates the WAL once at its end, in the checkpoint thread.
 	 */
-	erase(code: string): RoundStats | null {
-		const stats = this.#db.transaction(() => {
-			const round = this.#selectRound.get(code);
-			if (!round) return null;
-			const count = (where: string) =>
-				(
-					this.#db
-						.prepare(
-							`SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = 0 ${where}`
-						)
-						.get(code) as { n: number }
-				).n;
-			const stats: RoundStats = {
-				day: new Date(round.created_at).toISOString().slice(0, 10),
-				durationMinutes: Math.max(0, Math.round((round.last_activity - round.created_at) / 60_000)),
-				inRoom: count("AND presence = 'room'"),
-				remote: count("AND presence = 'remote'"),
-				newcomers: count('AND newcomer = 1')
-			};
-			this.#db
-				.prepare(
-					`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
+	erase(code: string, { checkpoint = true } = {}): RoundStats | null {
+		const stats = this.#db
+			.transaction(() => {
+				const round = this.#selectRound.get(code);
+				if (!round) return null;
+				const count = (where: string) =>
+					(
+						this.#db
+							.prepare(
+								`SELECT count(*) AS n FROM participants WHERE round_code = ? AND waiting = 0 ${where}`
+							)
+							.get(code) as { n: number }
+					).n;
+				const stats: RoundStats = {
+					day: new Date(round.created_at).toISOString().slice(0, 10),
+					durationMinutes: Math.max(
+						0,
+						Math.round((round.last_activity - round.created_at) / 60_000)
+					),
+					inRoom: count("AND presence = 'room'"),
+					remote: count("AND presence = 'remote'"),
+					newcomers: count('AND newcomer = 1')
+				};
+				this.#db
+					.prepare(
+						`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
 					 VALUES (?, ?, ?, ?, ?)`
-				)
-				.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
-			this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
-			return stats;
-		})();
-		this.#db.pragma('wal_checkpoint(TRUNCATE)');
+					)
+					.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
+				this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
+				return stats;
+				// IMMEDIATE: the write lock first. A deferred transaction that reads, then writes, got
+				// SQLITE_BUSY at once (no waiting) while the checkpoint thread held the log.
+			})
+			.immediate();
+		if (checkpoint) this.#db.pragma('wal_checkpoint(TRUNCATE)');
 		return stats;
 	}
 

@@ -11,20 +11,32 @@ import { GuessGuard } from './http/GuessGuard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
 import type { IntentServices } from '../src/lib/round/apply.ts';
-import type { RelayLimits } from './relay/limits.ts';
+import {
+	HTTP_LIMITS,
+	SWEEP_LIMITS,
+	type HttpLimits,
+	type RelayLimits,
+	type RoundLimits
+} from './relay/limits.ts';
+import { NO_PROXY, resolveClientAddress } from './http/proxy.ts';
 import { Relay } from './relay/Relay.ts';
 import { RoundStore } from './RoundStore.ts';
+import { StorageHealth } from './StorageHealth.ts';
 
 export interface Kleed {
 	db: Db;
 	/** WAL checkpoints in their own thread (null for an in-memory database). */
 	checkpointer: Checkpointer | null;
 	rounds: RoundStore;
+	/** Whether changes can be saved now (a full disk, say); reported by /api/health. */
+	storage: StorageHealth;
 	relay: Relay;
 	/** Connect-style middleware for /api/*; calls `next` for everything else. */
 	api: Middleware;
 	/** Handles upgrades on /sync/*; returns false for other paths. */
 	upgrade: UpgradeHandler;
+	/** Erases the rounds idle for longer than ROUND_TTL_HOURS (runs by itself; tests call it). */
+	sweep(): Promise<void>;
 	/** Flushes and compacts every round in memory, closes sockets and the database. */
 	close(): void;
 }
@@ -33,9 +45,14 @@ export interface KleedOptions {
 	config: Pick<
 		Config,
 		'databaseFile' | 'host' | 'publicUrl' | 'idleUnloadMs' | 'roundTtlMs' | 'liveKit'
-	>;
+	> &
+		Partial<Pick<Config, 'trustProxy'>>;
 	log: Logger;
 	limits?: Partial<RelayLimits>;
+	/** Per-address HTTP bounds (HTTP_LIMITS); tests that create many rounds raise them. */
+	httpLimits?: Partial<HttpLimits>;
+	/** Per-round bounds (ROUND_LIMITS). */
+	roundLimits?: Partial<RoundLimits>;
 	/** Replaces SQLite doc storage (tests use it to slow loading down). */
 	persistence?: DocPersistence;
 	/** Replaces the audio service (tests use a fake LiveKit RoomService). */
@@ -60,18 +77,29 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
  * Builds everything behind the one port: storage, relay, API and upgrade routing. Used by the
  * production entry (server/index.ts), the Vite dev plugin and the integration tests alike.
  */
-export function createKleed({ config, log, limits, persistence, audio }: KleedOptions): Kleed {
+export function createKleed({
+	config,
+	log,
+	limits,
+	httpLimits,
+	roundLimits,
+	persistence,
+	audio
+}: KleedOptions): Kleed {
+	const trust = config.trustProxy ?? NO_PROXY;
 	const db = openDatabase(config.databaseFile);
+	let closed = false;
 	const checkpointer =
 		config.databaseFile === ':memory:'
 			? null
 			: new Checkpointer(config.databaseFile, log, {
 					fallback: () => db.pragma('wal_autocheckpoint = 1000')
 				});
-	const rounds = new RoundStore(db);
+	const rounds = new RoundStore(db, Date.now, roundLimits);
+	const storage = new StorageHealth(db);
 	const guard = new GuessGuard();
 	const relay = new Relay({
-		persistence: persistence ?? new DocStore(db),
+		persistence: persistence ?? new DocStore(db, Date.now, storage),
 		log,
 		services: intentServices(db, rounds),
 		onErase: (code) => {
@@ -80,41 +108,76 @@ export function createKleed({ config, log, limits, persistence, audio }: KleedOp
 		},
 		limits: { idleUnloadMs: config.idleUnloadMs, ...limits }
 	});
-	const api = createApi({
+	const handleApi = createApi({
 		rounds,
 		config,
 		log,
 		lanAddresses,
 		relay,
 		guard,
+		storage,
+		limits: { ...HTTP_LIMITS, ...httpLimits },
 		audio: audio ?? new AudioService(config.liveKit)
 	});
 	const upgrade = createUpgradeHandler({ rounds, relay, log, guard, publicUrl: config.publicUrl });
-	// Rounds nobody used for ROUND_TTL_HOURS are erased: stories must not outlive the round.
-	const sweep = () => {
-		for (const code of rounds.idleSince(Date.now() - config.roundTtlMs)) {
+	// Rounds nobody used for ROUND_TTL_HOURS are erased: stories must not outlive the round. In
+	// slices of SWEEP_LIMITS.sliceMs, yielding to the event loop between them (5,000 rounds at
+	// once stalled every round for 6 s); the WAL is truncated once per sweep, in the checkpoint
+	// thread (or here, without one).
+	let sweeping: Promise<void> | null = null;
+	const sweepNow = async () => {
+		const codes = rounds.idleSince(Date.now() - config.roundTtlMs);
+		let erased = 0;
+		let sliceStart = performance.now();
+		for (const code of codes) {
+			if (closed) return;
+			if (performance.now() - sliceStart > SWEEP_LIMITS.sliceMs) {
+				await new Promise((resolve) => setImmediate(resolve));
+				sliceStart = performance.now();
+				if (closed) return;
+			}
 			if ((relay.round(code)?.connections.size ?? 0) > 0) {
 				rounds.touch(code); // someone is still there
 				continue;
 			}
 			// Everywhere: memory, connections, database. Only counts remain.
 			relay.discard(code);
-			rounds.erase(code);
+			try {
+				if (rounds.erase(code, { checkpoint: false })) erased++;
+			} catch (err) {
+				// A storage fault: this round stays for the next sweep; the others go on.
+				log.error({ err }, 'an idle round could not be erased; the next sweep retries');
+				continue;
+			}
 			guard.erased(code);
-			log.info('an idle round was erased');
 		}
+		if (erased === 0 || closed) return;
+		log.info({ erased }, 'idle rounds were erased');
+		if (!(checkpointer?.truncate() ?? false)) db.pragma('wal_checkpoint(TRUNCATE)');
 	};
-	sweep();
-	const sweeper = setInterval(sweep, Math.min(config.roundTtlMs / 4, 10 * 60_000));
+	const sweep = (): Promise<void> =>
+		(sweeping ??= sweepNow()
+			.catch((err: unknown) => log.error({ err }, 'the TTL sweep failed; the next one retries'))
+			.finally(() => (sweeping = null)));
+	void sweep();
+	const sweeper = setInterval(() => void sweep(), Math.min(config.roundTtlMs / 4, 10 * 60_000));
 	sweeper.unref();
-	let closed = false;
+	const api: Middleware = (req, res, next) => {
+		resolveClientAddress(req, trust);
+		handleApi(req, res, next);
+	};
 	return {
 		db,
+		storage,
+		sweep,
 		checkpointer,
 		rounds,
 		relay,
 		api,
-		upgrade: upgrade.handle,
+		upgrade: (req, socket, head) => {
+			resolveClientAddress(req, trust);
+			return upgrade.handle(req, socket, head);
+		},
 		close() {
 			if (closed) return;
 			closed = true;

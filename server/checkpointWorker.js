@@ -37,6 +37,16 @@ function checkpoint() {
 
 const timer = setInterval(checkpoint, intervalMs);
 parentPort.on('message', (message) => {
+	if (message === 'truncate') {
+		// After the TTL sweep: erased bytes leave the log, and the log file is cut to nothing.
+		try {
+			const [result] = db.pragma('wal_checkpoint(TRUNCATE)');
+			parentPort.postMessage({ type: 'truncated', ...result });
+		} catch (err) {
+			parentPort.postMessage({ type: 'error', message: String(err?.message ?? err) });
+		}
+		return;
+	}
 	if (message === 'stop') {
 		clearInterval(timer);
 		db.close();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { LiveKitConfig } from './AudioService.ts';
+import { parseProxyTrust, type ProxyTrust } from './http/proxy.ts';
 
 const port = z.coerce
 	.number({ error: 'must be a whole number between 0 and 65535' })
@@ -44,7 +45,21 @@ const envSchema = z.object({
 	ROOM_IDLE_SECONDS: z.coerce
 		.number({ error: 'must be a number of seconds' })
 		.positive('must be more than 0')
-		.default(30)
+		.default(30),
+	TRUST_PROXY: z
+		.string()
+		.optional()
+		.transform((value, ctx) => {
+			try {
+				return parseProxyTrust(value);
+			} catch (err) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `${(err as Error).message}; use a hop count (1) or a list of proxy addresses/CIDRs (127.0.0.1, 10.0.0.0/8)`
+				});
+				return z.NEVER;
+			}
+		})
 });
 
 export interface Config {
@@ -62,6 +77,8 @@ export interface Config {
 	roundTtlMs: number;
 	/** LiveKit audio for people at home; null when not configured (everything else still works). */
 	liveKit: LiveKitConfig | null;
+	/** Which peers are reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY, default off). */
+	trustProxy: ProxyTrust;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 		liveKit:
 			e.LIVEKIT_URL && e.LIVEKIT_API_KEY && e.LIVEKIT_API_SECRET
 				? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY, apiSecret: e.LIVEKIT_API_SECRET }
-				: null
+				: null,
+		trustProxy: e.TRUST_PROXY
 	};
 }

@@ -55,7 +55,9 @@ const MIGRATIONS: string[] = [
 		in_room INTEGER NOT NULL,
 		remote INTEGER NOT NULL,
 		newcomers INTEGER NOT NULL
-	);`
+	);`,
+	// #15: a table for StorageHealth's small test write (empty but for a moment).
+	`CREATE TABLE storage_probe (data BLOB NOT NULL);`
 ];
 
 /**

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { RateLimiter } from '../relay/RateLimiter.ts';
 
 /**
@@ -50,7 +49,5 @@ export class GuessGuard {
 	}
 }
 
-/** The client's address (the socket's; behind a proxy, that is the proxy). */
-export function clientAddress(req: IncomingMessage): string {
-	return req.socket.remoteAddress ?? 'unknown';
-}
+/** The client's real address (see proxy.ts: behind a trusted proxy, from X-Forwarded-For). */
+export { clientAddress } from './proxy.ts';

@@ -8,13 +8,17 @@ import {
 } from '../../src/lib/protocol.ts';
 import { startInProcess, tempDir, type Running } from '../../tests/helpers/server.ts';
 
+const UNBOUNDED = { roundsBurst: 1e6, joinsBurst: 1e6 };
+
 let dir: ReturnType<typeof tempDir>;
 let server: Running;
 let base: string;
 
 beforeAll(async () => {
 	dir = tempDir();
-	server = await startInProcess(dir.path);
+	// Every test here makes rounds and joins from one address: the per-address bounds are
+	// bounds-http.test.ts's.
+	server = await startInProcess(dir.path, {}, { httpLimits: UNBOUNDED });
 	base = `http://127.0.0.1:${server.port}`;
 });
 

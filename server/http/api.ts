@@ -19,7 +19,11 @@ import {
 } from '../../src/lib/schemas.ts';
 import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioService.ts';
 import type { Relay } from '../relay/Relay.ts';
-import type { Identity, RoundStore } from '../RoundStore.ts';
+import type { HttpLimits } from '../relay/limits.ts';
+import { RoundFull, type Identity, type RoundStore } from '../RoundStore.ts';
+import Database from 'better-sqlite3';
+import { storageFault, type StorageHealth } from '../StorageHealth.ts';
+import { AddressBuckets } from './AddressBuckets.ts';
 import { derivedToken } from '../tokens.ts';
 import { clientAddress, type GuessGuard } from './GuessGuard.ts';
 import { baseUrl, links, type LinkBase } from './links.ts';
@@ -40,6 +44,10 @@ export interface ApiDeps extends LinkBase {
 	relay: Relay;
 	guard: GuessGuard;
 	log: Logger;
+	/** Whether changes can be saved; a storage fault is answered 507/503, not a bare 500. */
+	storage: StorageHealth;
+	/** Per-address bounds on creating rounds and joining (HTTP_LIMITS). */
+	limits: HttpLimits;
 }
 
 /** Errors of the services behind the routes, answered by their class. */
@@ -57,8 +65,29 @@ const SERVICE_ERRORS = [
 	answerError(
 		AudioRefused,
 		(err) => new HttpError(403, { error: 'forbidden', message: err.message })
+	),
+	// ROUND_LIMITS: the round holds as many people (or people waiting) as it may.
+	answerError(
+		RoundFull,
+		(err) =>
+			new HttpError(409, {
+				error: err.which === 'waiting' ? 'waiting_full' : 'round_full',
+				message:
+					err.which === 'waiting'
+						? 'Too many people are waiting at the door of this round. Ask the facilitator.'
+						: 'This round is full. Ask the facilitator.'
+			})
 	)
 ];
+
+/** 429 for an address that used up a per-address bucket (HTTP_LIMITS). */
+function tooFast(buckets: AddressBuckets, what: string): HttpError {
+	return new HttpError(
+		429,
+		{ error: 'too_many_requests', message: `Too many ${what} from your address. Wait a minute.` },
+		{ 'Retry-After': String(buckets.retryAfterSeconds) }
+	);
+}
 
 /**
  * The JSON API under /api. Everything else falls through to `next` (SvelteKit). Every body is
@@ -66,6 +95,8 @@ const SERVICE_ERRORS = [
  */
 export function createApi(deps: ApiDeps): Middleware {
 	const { rounds } = deps;
+	const creates = new AddressBuckets(deps.limits.roundsBurst, deps.limits.roundsPerMinute);
+	const joins = new AddressBuckets(deps.limits.joinsBurst, deps.limits.joinsPerMinute);
 
 	/** The round of a path's code. Unknown codes count against the address (see GuessGuard). */
 	const roundOf = (req: IncomingMessage, code: string | undefined) => {
@@ -90,10 +121,15 @@ export function createApi(deps: ApiDeps): Middleware {
 		{
 			method: 'GET',
 			pattern: /^\/api\/health$/,
-			handler: async () => [
-				200,
-				{ ok: true, protocol: PROTOCOL_VERSION, audio: deps.audio.enabled }
-			]
+			handler: async () => {
+				// Not "ok" while changes cannot be saved: a monitor (and the facilitator's page) sees it.
+				const storage = deps.storage.state();
+				const ok = storage === 'ok';
+				return [
+					ok ? 200 : 503,
+					{ ok, protocol: PROTOCOL_VERSION, audio: deps.audio.enabled, storage }
+				];
+			}
 		},
 		{
 			method: 'GET',
@@ -107,6 +143,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			method: 'POST',
 			pattern: /^\/api\/rounds$/,
 			handler: async (req) => {
+				if (!creates.take(clientAddress(req))) throw tooFast(creates, 'new rounds');
 				const input = await readJson(req, createRoundRequest, { allowEmpty: true });
 				const created = rounds.create({
 					title: input.title ?? '',
@@ -134,6 +171,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			pattern: /^\/api\/rounds\/([^/]+)\/participants$/,
 			handler: async (req, { code }) => {
 				const round = roundOf(req, code);
+				if (!joins.take(clientAddress(req))) throw tooFast(joins, 'joins');
 				const input = await readJson(req, joinRequest);
 				if (round.locked) {
 					// A locked round: the person waits at the door until a facilitator decides.
@@ -196,7 +234,32 @@ export function createApi(deps: ApiDeps): Middleware {
 		}
 	];
 
-	return router('/api', routes, { log: deps.log, errors: SERVICE_ERRORS });
+	// A full disk (or another storage fault): the page says in plain words that changes cannot
+	// be saved now; /api/health reports it; other errors of SQLite stay a 500.
+	const storageErrors = answerError(Database.SqliteError, (err) => {
+		deps.storage.failed(err);
+		const fault = storageFault(err);
+		if (fault === null) {
+			deps.log.error({ err }, 'API error');
+			return new HttpError(500, {
+				error: 'server_error',
+				message: 'Something went wrong on the server.'
+			});
+		}
+		return fault === 'full'
+			? new HttpError(507, {
+					error: 'storage_full',
+					message: 'The server is full: changes cannot be saved now. Try again later.'
+				})
+			: new HttpError(503, {
+					error: 'storage_error',
+					message: 'The server cannot save changes now. Try again later.'
+				});
+	});
+	return router('/api', routes, {
+		log: deps.log,
+		errors: [...SERVICE_ERRORS, storageErrors]
+	});
 }
 
 /**

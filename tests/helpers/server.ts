@@ -29,7 +29,9 @@ export function tempDir(): { path: string; remove(): void } {
 export async function startInProcess(
 	dataDir: string,
 	env: Record<string, string> = {},
-	options: Partial<Pick<Parameters<typeof serve>[0], 'audio' | 'log'>> = {}
+	options: Partial<
+		Pick<Parameters<typeof serve>[0], 'audio' | 'log' | 'httpLimits' | 'roundLimits'>
+	> = {}
 ) {
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });
 	return serve({

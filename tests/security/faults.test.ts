@@ -1,13 +1,13 @@
 /**
  * Faults: a SIGKILL with ten clients writing, a facilitator who was offline while the round moved
- * on, a tablet that sleeps or reloads, a facilitator who drops out.
+ * on, a tablet that sleeps or reloads, a facilitator who drops out, a full disk.
  */
 import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_MAP, type RaisedHand, type VoteFields } from '../../src/lib/round/doc.ts';
 import { childServerSuite } from '../helpers/childSuite.ts';
 import { rawClient, updateFrame } from '../helpers/rawClient.ts';
-import { createRound, joinRound, until } from '../helpers/server.ts';
+import { createRound, joinRound, startInProcess, tempDir, until } from '../helpers/server.ts';
 
 const suite = childServerSuite();
 const device = suite.device;
@@ -207,3 +207,50 @@ it("sends an offline facilitator's queued changes on reconnect; a step the round
 	});
 	expect(a.doc.getMap(DOC_MAP.kleed).size).toBe(1);
 });
+
+it(
+	'a full disk: plain 507 answers, /api/health not ok, and back by itself when space returns',
+	{ timeout: 60_000 },
+	async () => {
+		const dir = tempDir();
+		const server = await startInProcess(dir.path, {}, { httpLimits: { roundsBurst: 1000 } });
+		try {
+			const base = `http://127.0.0.1:${server.port}`;
+			const post = () =>
+				fetch(`${base}/api/rounds`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ title: 'x'.repeat(80) })
+				});
+			const health = async () => {
+				const res = await fetch(`${base}/api/health`);
+				return { status: res.status, body: (await res.json()) as { ok: boolean; storage: string } };
+			};
+			expect(await health()).toMatchObject({ status: 200, body: { ok: true, storage: 'ok' } });
+			// A real SQLite fault: the database may not grow by one page more (SQLITE_FULL), as on
+			// a full disk.
+			const db = server.kleed.db;
+			db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+			let full: Response | null = null;
+			for (let i = 0; i < 500 && !full; i++) {
+				const res = await post();
+				if (res.status !== 201) full = res;
+			}
+			expect(full?.status).toBe(507);
+			expect(((await full!.json()) as { error: string }).error).toBe('storage_full');
+			expect(await health()).toMatchObject({ status: 503, body: { ok: false, storage: 'full' } });
+			// Space returns: the next health check's test write succeeds, and rounds are made again.
+			db.pragma('max_page_count = 1073741823');
+			let back = await health();
+			for (let i = 0; i < 100 && back.status !== 200; i++) {
+				await new Promise((r) => setTimeout(r, 50));
+				back = await health();
+			}
+			expect(back).toMatchObject({ status: 200, body: { ok: true, storage: 'ok' } });
+			expect((await post()).status).toBe(201);
+		} finally {
+			await server.stop();
+			dir.remove();
+		}
+	}
+);
