@@ -39,7 +39,7 @@ async function scriptsWithLiveKit(scripts: Map<string, Promise<string>>): Promis
 	return hits;
 }
 
-test('without a sound server, no button offers sound: people at home see the facilitator\'s own instructions; livekit-client never loads', async ({
+test("without a sound server, no button offers sound: people at home see the facilitator's own instructions; livekit-client never loads", async ({
 	browser,
 	request
 }) => {

@@ -66,9 +66,7 @@ export class RoundView {
 
 	readonly #meta = $derived.by(() => readMeta(this.#read.meta));
 	// Two people called Anna: the second is "Anna (2)" on every page (names.ts).
-	readonly #people = $derived.by(() =>
-		distinguishNames(readParticipants(this.#read.participants))
-	);
+	readonly #people = $derived.by(() => distinguishNames(readParticipants(this.#read.participants)));
 	readonly #participants = $derived.by(() => {
 		const online = this.online();
 		return this.#people

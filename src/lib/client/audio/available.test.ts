@@ -12,7 +12,11 @@ describe('audioConfigured', () => {
 	it('cannot tell without an answer that says so: offers nothing yet', () => {
 		expect(audioConfigured({ ok: false, kind: 'network' })).toBeNull();
 		expect(audioConfigured({ ok: false, kind: 'http', status: 502, body: null })).toBeNull();
-		const odd = { ok: true, protocol: 3 } as unknown as { ok: boolean; protocol: number; audio: boolean };
+		const odd = { ok: true, protocol: 3 } as unknown as {
+			ok: boolean;
+			protocol: number;
+			audio: boolean;
+		};
 		expect(audioConfigured({ ok: true, data: odd })).toBeNull();
 	});
 });
