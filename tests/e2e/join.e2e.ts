@@ -44,7 +44,7 @@ test('a name of only invisible characters is refused with a clear message', asyn
 	await page.getByLabel('Je naam').fill('\u200B\u200B\u3164\u200D');
 	await page.getByRole('radio', { name: /^In de zaal/ }).tap();
 	await page.getByRole('button', { name: 'Meedoen' }).tap();
-	await expect(page.getByRole('alert')).toHaveText(/Je naam is leeg/);
+	await expect(page.getByRole('alert')).toHaveText('Vul je naam in.');
 	await expect(page.getByLabel('Je naam')).toBeFocused();
 	await expect(page.getByRole('heading', { name: 'Je doet mee' })).toHaveCount(0);
 	// The server says the same to anyone who skips the form.
@@ -109,27 +109,30 @@ test('two people with the same name are told apart on every page', async ({ brow
 	}
 });
 
-test("a step's timer shows in its own step only", async ({ browser }) => {
+test("a step's timer shows in its own step only, also once it ran out", async ({ browser }) => {
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator);
+	await facilitator.goto(local(round.links.facilitator));
 	const anna = await participant(browser, round, 'Anna');
 	const projector = await open(
 		browser,
 		{ viewport: { width: 1920, height: 1080 } },
 		round.links.projector
 	);
+	const pages = [facilitator, anna, projector];
 	await expectStep([anna], 'Opening');
 	await steer(
 		round,
-		{ type: 'timer.set', step: 'opening', seconds: 300 },
-		{
-			type: 'timer.start',
-			step: 'opening'
-		}
+		{ type: 'timer.set', step: 'opening', seconds: 1 },
+		{ type: 'timer.start', step: 'opening' }
 	);
-	for (const page of [anna, projector]) await expect(page.getByRole('timer')).toHaveCount(1);
+	for (const page of pages) await expect(page.getByText('De tijd is om')).toBeVisible();
 	await steer(round, { type: 'step.set', from: 'opening', to: 'choice' });
-	await expectStep([anna], 'Verhaalkeuze');
-	for (const page of [anna, projector]) await expect(page.getByRole('timer')).toHaveCount(0);
-	await anna.screenshot({ path: '/tmp/sturdy-timer-later.png' });
+	await expectStep([anna, facilitator], 'Verhaalkeuze');
+	for (const page of pages) {
+		await expect(page.getByRole('timer')).toHaveCount(0);
+		await expect(page.getByText('De tijd is om')).toHaveCount(0);
+	}
+	await facilitator.screenshot({ path: '/tmp/sturdy-timer-facilitator.png', fullPage: true });
+	await anna.screenshot({ path: '/tmp/sturdy-timer-later.png', fullPage: true });
 });
