@@ -126,12 +126,13 @@ test("a step's timer shows in its own step only, also once it ran out", async ({
 		{ type: 'timer.set', step: 'opening', seconds: 1 },
 		{ type: 'timer.start', step: 'opening' }
 	);
-	for (const page of pages) await expect(page.getByText('De tijd is om')).toBeVisible();
+	for (const page of pages)
+		await expect(page.getByText('De tijd is om', { exact: true })).toBeVisible();
 	await steer(round, { type: 'step.set', from: 'opening', to: 'choice' });
 	await expectStep([anna, facilitator], 'Verhaalkeuze');
 	for (const page of pages) {
 		await expect(page.getByRole('timer')).toHaveCount(0);
-		await expect(page.getByText('De tijd is om')).toHaveCount(0);
+		await expect(page.getByText('De tijd is om', { exact: true })).toHaveCount(0);
 	}
 	await facilitator.screenshot({ path: '/tmp/sturdy-timer-facilitator.png', fullPage: true });
 	await anna.screenshot({ path: '/tmp/sturdy-timer-later.png', fullPage: true });
