@@ -17,11 +17,6 @@ export function hasVisibleCharacter(text: string): boolean {
 	return text.replace(INVISIBLE, '') !== '';
 }
 
-/** How two names compare for "do these look the same": case, accents' forms and spaces aside. */
-function sameLook(name: string): string {
-	return name.normalize('NFKC').replace(INVISIBLE, ' ').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
 /**
  * Tells apart people who gave the same name: the first to join keeps it, the next ones get
  * "(2)", "(3)" in the order they joined. `people` must come in that order (the doc's reader gives
@@ -31,7 +26,8 @@ function sameLook(name: string): string {
 export function distinguishNames<T extends { name: string }>(people: readonly T[]): T[] {
 	const seen = new Map<string, number>();
 	return people.map((person) => {
-		const key = sameLook(person.name);
+		// Case and spaces aside: "anna" and "Anna " look the same on a screen.
+		const key = person.name.trim().toLowerCase();
 		const count = (seen.get(key) ?? 0) + 1;
 		seen.set(key, count);
 		return count === 1 ? person : { ...person, name: `${person.name} (${count})` };
