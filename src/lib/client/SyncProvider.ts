@@ -237,7 +237,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	 * The socket is gone: `event` from the browser, or null when we closed it (disconnect, the
 	 * watchdog). Reconnects after a back-off unless told not to or the code is permanent.
 	 */
-	#closeSocket(event: CloseEvent | null, ws = this.ws, retryNow = false): void {
+	#closeSocket(event: CloseEvent | null, ws = this.ws): void {
 		if (ws === null || ws !== this.ws) return;
 		this.ws = null;
 		this.#answerBy = null;
@@ -268,7 +268,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 				() => {
 					if (this.#shouldConnect && this.ws === null) this.#open();
 				},
-				retryNow ? 0 : reconnectDelay(this.wsUnsuccessfulReconnects, this.#maxBackoffMs)
+				reconnectDelay(this.wsUnsuccessfulReconnects, this.#maxBackoffMs)
 			);
 		}
 		// Last, so a 'closed' handler may call connect() and start again.
@@ -391,10 +391,6 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 			this.#open();
 		} else if (this.wsconnected) {
 			this.#probe();
-		} else if (this.wsUnsuccessfulReconnects > 0) {
-			// An attempt still opening after failures may hang on a network that just came
-			// back: start a fresh one rather than wait for it to time out.
-			this.#closeSocket(null, this.ws, true);
 		}
 	};
 
