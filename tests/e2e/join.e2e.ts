@@ -77,8 +77,8 @@ test('a long round title wraps on a phone instead of running off the screen', as
 	browser
 }) => {
 	const facilitator = await newPage(browser, LAPTOP);
-	const title =
-		'Buurtkamer-de-Zonnebloem-Oosterparkwijk-luisterronde over eenzaamheid en verbinding';
+	// One long word (no hyphen to break at), as a name of a place can be.
+	const title = 'Luisterronde Zonnebloemoosterparkwijkbuurtkamerdinsdagavondgesprek';
 	const round = await createRound(facilitator, title.slice(0, 80));
 	const page = await newPage(browser, PHONE);
 	await openJoin(page, round);
@@ -88,8 +88,8 @@ test('a long round title wraps on a phone instead of running off the screen', as
 		() => document.documentElement.scrollWidth <= document.documentElement.clientWidth
 	);
 	expect(fits).toBe(true);
-	const box = await shown.boundingBox();
-	expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+	// Nothing cut off inside the title's own box either.
+	expect(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
 	await page.screenshot({ path: '/tmp/sturdy-join-title.png' });
 });
 
