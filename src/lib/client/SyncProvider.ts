@@ -137,7 +137,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.#page?.addEventListener('pageshow', this.#onPageShow);
 		this.#page?.addEventListener('offline', this.#onOffline);
 		this.#page?.addEventListener('online', this.#onWake);
-		this.#visibility?.addEventListener('visibilitychange', this.#onVisibility);
+		this.#visibility?.addEventListener('visibilitychange', this.#onWake);
 		this.#watchdog = setInterval(
 			() => this.#checkAlive(),
 			Math.min(this.#probeMs, this.#answerMs) / 8
@@ -196,7 +196,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.#page?.removeEventListener('pageshow', this.#onPageShow);
 		this.#page?.removeEventListener('offline', this.#onOffline);
 		this.#page?.removeEventListener('online', this.#onWake);
-		this.#visibility?.removeEventListener('visibilitychange', this.#onVisibility);
+		this.#visibility?.removeEventListener('visibilitychange', this.#onWake);
 		this.awareness.off('update', this.#onAwarenessUpdate);
 		this.awareness.destroy();
 		super.destroy();
@@ -385,16 +385,13 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	 * still is (after a sleep it often is not), so a dead one is replaced within `answerMs`.
 	 */
 	readonly #onWake = (): void => {
-		if (!this.#shouldConnect) return;
+		// visibilitychange also fires on hiding: only being seen again counts.
+		if (!this.#shouldConnect || this.#visibility?.visibilityState === 'hidden') return;
 		if (this.ws === null) {
 			clearTimeout(this.#retry);
 			this.#open();
 		} else if (this.wsconnected) {
 			this.#probe();
 		}
-	};
-
-	readonly #onVisibility = (): void => {
-		if (this.#visibility?.visibilityState === 'visible') this.#onWake();
 	};
 }

@@ -1,20 +1,13 @@
 import { getHealth } from '../api';
 import { audioConfigured } from './available';
 
-/** How long to wait before asking again when the server could not be asked. */
-const RETRY_MS = 10_000;
-
 let configured = $state<boolean | null>(null);
 let asking = false;
 
 async function ask(): Promise<void> {
 	asking = true;
-	const answer = audioConfigured(await getHealth());
-	if (answer === null) {
-		setTimeout(() => void ask(), RETRY_MS);
-		return;
-	}
-	configured = answer;
+	configured = audioConfigured(await getHealth());
+	// No answer: ask again on a later read (a page redraws often enough).
 	asking = false;
 }
 
