@@ -7,7 +7,7 @@ let asking = false;
 async function ask(): Promise<void> {
 	asking = true;
 	configured = audioConfigured(await getHealth());
-	// No answer: ask again on a later read (a page redraws often enough).
+	// No answer (offline): null, asked again when a page that shows sound is opened again.
 	asking = false;
 }
 
