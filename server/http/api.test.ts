@@ -6,7 +6,14 @@ import {
 	type ApiError,
 	type CreateRoundResponse
 } from '../../src/lib/protocol.ts';
-import { startInProcess, tempDir, type Running } from '../../tests/helpers/server.ts';
+import { intents } from '../../tests/helpers/intents.ts';
+import {
+	provider,
+	startInProcess,
+	synced,
+	tempDir,
+	type Running
+} from '../../tests/helpers/server.ts';
 
 const UNBOUNDED = { roundsBurst: 1e6, joinsBurst: 1e6 };
 
@@ -137,6 +144,32 @@ describe('POST /api/rounds/{code}/participants', () => {
 			expect(error.message.length).toBeGreaterThan(5);
 		});
 	}
+
+	it('refuses a new person once the round has ended, kindly (409 round_ended); nobody is added', async () => {
+		const round = await newRound();
+		const before = await post(`/api/rounds/${round.code}/participants`, {
+			name: 'Anna',
+			presence: 'room'
+		});
+		expect(before.status).toBe(201);
+		const f = provider(server.port, round.code, round.facilitatorKey);
+		try {
+			await synced(f.provider);
+			expect(await intents(f.provider)({ type: 'round.end' })).toMatchObject({ ok: true });
+		} finally {
+			f.destroy();
+		}
+		const res = await post(`/api/rounds/${round.code}/participants`, {
+			name: 'Bram',
+			presence: 'room'
+		});
+		expect(res.status).toBe(409);
+		expect(((await res.json()) as ApiError).error).toBe('round_ended');
+		const count = server.kleed.db
+			.prepare('SELECT COUNT(*) AS n FROM participants WHERE round_code = ?')
+			.get(round.code) as { n: number };
+		expect(count.n).toBe(1);
+	});
 
 	it('accepts a name of exactly 40 characters', async () => {
 		const round = await newRound();

@@ -10,7 +10,7 @@ import {
 	type ServerTime,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
-import { DOC_MAP, type WaitingEntry } from '../../src/lib/round/doc.ts';
+import { DOC_MAP, readMeta, type WaitingEntry } from '../../src/lib/round/doc.ts';
 import {
 	audioRequest,
 	createRoundRequest,
@@ -173,6 +173,18 @@ export function createApi(deps: ApiDeps): Middleware {
 				const round = roundOf(req, code);
 				if (!joins.take(clientAddress(req))) throw tooFast(joins, 'joins');
 				const input = await readJson(req, joinRequest);
+				// A round that has ended takes no one new: they would be counted in a summary of
+				// a circle they were not in. (Someone who joined before keeps their token.)
+				let ended = false;
+				await deps.relay.transact(round.code, (doc) => {
+					ended = readMeta(doc.getMap(DOC_MAP.meta)).endedAt !== null;
+				});
+				if (ended) {
+					throw new HttpError(409, {
+						error: 'round_ended',
+						message: 'This round has ended; nobody can join it any more.'
+					});
+				}
 				if (round.locked) {
 					// A locked round: the person waits at the door until a facilitator decides.
 					const added = rounds.addParticipant(round.code, input, { waiting: true });

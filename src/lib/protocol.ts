@@ -222,6 +222,14 @@ export interface ServerTime {
 	now: number;
 }
 
+/** GET /api/health */
+export interface HealthInfo {
+	ok: boolean;
+	protocol: number;
+	/** An audio server (LiveKit) is configured: only then does Kleed offer to join the sound. */
+	audio: boolean;
+}
+
 /** GET /api/rounds/{code} — public facts needed to show the join page. */
 export interface RoundInfo {
 	code: string;

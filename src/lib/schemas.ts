@@ -14,6 +14,7 @@ import {
 	type JoinRequest,
 	type MuteRequest
 } from './protocol.ts';
+import { hasVisibleCharacter } from './names.ts';
 
 const noControl = (s: string) => !/\p{Cc}/u.test(s);
 
@@ -30,7 +31,11 @@ export const id = z
 	.string()
 	.regex(/^[A-Za-z0-9_-]{6,40}$/, 'must be an id of 6-40 letters, digits, - or _');
 export const presence = z.enum(PRESENCES, 'must be "room" or "remote"');
-export const personName = text(NAME_MAX_LENGTH);
+/** A name shows as a person on every screen: one of only invisible characters would be a blank. */
+export const personName = text(NAME_MAX_LENGTH).refine(
+	hasVisibleCharacter,
+	'must contain at least one visible character'
+);
 
 /** Flattens zod issues into `{path, message}` pairs a person can read. */
 export function describeIssues(

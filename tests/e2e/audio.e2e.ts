@@ -39,7 +39,7 @@ async function scriptsWithLiveKit(scripts: Map<string, Promise<string>>): Promis
 	return hits;
 }
 
-test('without a sound server, "Meedoen met geluid" explains and shows the facilitator\'s own instructions; livekit-client never loads', async ({
+test("without a sound server, no button offers sound: people at home see the facilitator's own instructions; livekit-client never loads", async ({
 	browser,
 	request
 }) => {
@@ -52,6 +52,26 @@ test('without a sound server, "Meedoen met geluid" explains and shows the facili
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator);
 	await facilitator.goto(local(round.links.facilitator));
+	// The facilitator is told why there is nothing to press, and where to write instructions.
+	await expect(facilitator.getByText('Geluid via Kleed is hier niet ingesteld.')).toBeVisible();
+	for (const name of ['Dit apparaat is de zaal', 'Meedoen met geluid']) {
+		await expect(facilitator.getByRole('button', { name })).toHaveCount(0);
+	}
+	// The chime has a name of its own, not to be mixed up with the sound for people at home.
+	await expect(facilitator.getByRole('button', { name: 'Belletje bij einde tijd' })).toBeVisible();
+	await expect(facilitator.getByRole('button', { name: 'Geluid', exact: true })).toHaveCount(0);
+
+	const home = await newPage(browser, TABLET);
+	const scripts = recordScripts(home);
+	await home.goto(local(round.links.participant));
+	await joinAs(home, 'Cem', 'Thuis');
+	const inRoom = await open(browser, TABLET, round.links.participant);
+	await joinAs(inRoom, 'Dora', 'In de zaal');
+	// No instructions yet: at home nothing about sound at all, rather than a button that fails.
+	await home.waitForLoadState('networkidle');
+	await expect(home.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
+	await expect(home.getByRole('heading', { name: 'Geluid' })).toHaveCount(0);
+
 	const instructions = 'Bel 020 123 45 67 en toets 1234 #';
 	const help = facilitator.locator('details').filter({
 		has: facilitator.locator('summary', { hasText: 'Geluid: uitleg voor mensen thuis' })
@@ -61,43 +81,42 @@ test('without a sound server, "Meedoen met geluid" explains and shows the facili
 	await help.getByRole('button', { name: 'Opslaan' }).click();
 	await expect(help.getByText('Opgeslagen')).toBeVisible();
 
-	// A participant at home: the first load must stay light (no livekit-client).
-	const home = await newPage(browser, TABLET);
-	const scripts = recordScripts(home);
-	await home.goto(local(round.links.participant));
-	await joinAs(home, 'Cem', 'Thuis');
-	const join = home.getByRole('button', { name: 'Meedoen met geluid' });
-	await expect(join).toBeVisible();
+	// At home: what the facilitator wrote, and no button.
+	await expect(home.getByRole('region', { name: 'Geluid' }).getByText(instructions)).toBeVisible();
+	await expect(home.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
+	// In the room: nothing about sound (not even the echo warning).
+	await expect(inRoom.getByRole('button', { name: 'Hand opsteken' })).toBeVisible();
+	await expect(inRoom.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
+	await expect(inRoom.getByText(instructions)).toHaveCount(0);
+	await expect(inRoom.getByText(/Zit je in de zaal\? Doe dan niet mee met geluid/)).toHaveCount(0);
+
 	await home.waitForLoadState('networkidle');
 	expect(scripts.size).toBeGreaterThan(0);
 	expect(await scriptsWithLiveKit(scripts)).toEqual([]);
 	for (const url of scripts.keys()) expect(chunks.some((c) => url.endsWith(`/${c}`))).toBe(false);
 
-	// Sound is not set up on this server: say so, and show what the facilitator wrote.
-	await join.tap();
-	await expect(home.getByText('Geluid via Kleed is hier niet ingesteld.')).toBeVisible();
-	await expect(home.getByText('Zo doe je mee met geluid:')).toBeVisible();
-	await expect(home.getByText(instructions)).toBeVisible();
-	// Nobody is shown as connected with sound.
-	await expect(home.getByText('Geluid: verbonden')).toHaveCount(0);
-	await home.waitForLoadState('networkidle');
-	expect(await scriptsWithLiveKit(scripts)).toEqual([]);
-
-	// The facilitator's own "Dit apparaat is de zaal" says the same, and where to fix it.
-	await facilitator.getByRole('button', { name: 'Dit apparaat is de zaal' }).click();
-	await expect(facilitator.getByText('Geluid via Kleed is hier niet ingesteld.')).toBeVisible();
-	await expect(facilitator.getByText(instructions).first()).toBeVisible();
-
-	// The trainer can only listen; the same explanation.
+	// The trainer and the projector: nothing to press either.
 	const trainer = await open(browser, LAPTOP, round.links.observer);
-	await trainer.getByRole('button', { name: 'Meeluisteren' }).click();
-	await expect(trainer.getByText(instructions)).toBeVisible();
+	await expect(trainer.getByText('Geluid via Kleed is hier niet ingesteld.')).toBeVisible();
+	await expect(trainer.getByRole('button', { name: 'Meeluisteren' })).toHaveCount(0);
+	const projector = await open(browser, LAPTOP, round.links.projector);
+	await expect(projector.getByRole('button', { name: 'Dit apparaat is de zaal' })).toHaveCount(0);
+	await expect(projector.getByRole('button', { name: 'Meeluisteren' })).toHaveCount(0);
 });
+
+/** This server says it has sound (LiveKit does not run here; the grant is routed where needed). */
+async function withSound(page: Page) {
+	await page.route('**/api/health', (route) =>
+		route.fulfill({ json: { ok: true, protocol: 3, audio: true } })
+	);
+}
 
 test('in the room, the sound button warns about echo', async ({ browser }) => {
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator);
-	const tablet = await open(browser, TABLET, round.links.participant);
+	const tablet = await newPage(browser, TABLET);
+	await withSound(tablet);
+	await tablet.goto(local(round.links.participant));
 	await joinAs(tablet, 'Dora', 'In de zaal');
 	await expect(tablet.getByText(/Zit je in de zaal\? Doe dan niet mee met geluid/)).toBeVisible();
 	await expect(tablet.getByRole('button', { name: 'Meedoen met geluid' })).toBeVisible();
@@ -111,6 +130,7 @@ test('livekit-client loads only when someone joins; a sound server out of reach 
 	const round = await createRound(facilitator);
 	await facilitator.goto(local(round.links.facilitator));
 	const home = await newPage(browser, TABLET);
+	await withSound(home);
 	const scripts = recordScripts(home);
 	// A grant for a LiveKit server nobody answers at: what a dropped connection looks like.
 	await home.route('**/api/rounds/*/audio', (route) =>

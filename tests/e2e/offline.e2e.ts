@@ -100,3 +100,89 @@ test('a participant loses the wifi and catches up without a reload', async ({ br
 	// And the calm "back" note goes away by itself.
 	await expect(anna.getByText('Weer verbonden')).toHaveCount(0, { timeout: 10_000 });
 });
+
+/**
+ * A network that goes quiet without anything closing: the socket stays open to the browser, but
+ * no frame passes either way (a dead access point, a tablet walked out of range). New sockets are
+ * refused meanwhile, as a network that carries nothing would.
+ */
+class QuietWifi {
+	quiet = false;
+
+	static async of(page: Page): Promise<QuietWifi> {
+		const wifi = new QuietWifi();
+		await page.routeWebSocket(/\/sync\//, (ws) => {
+			if (wifi.quiet) {
+				void ws.close({ code: 4500, reason: 'no wifi' }).catch(() => undefined);
+				return;
+			}
+			const server = ws.connectToServer();
+			ws.onMessage((message) => {
+				if (!wifi.quiet) server.send(message);
+			});
+			server.onMessage((message) => {
+				if (!wifi.quiet) ws.send(message);
+			});
+		});
+		return wifi;
+	}
+}
+
+test('the browser knows the wifi is gone: "Geen verbinding" within 3 s, and back at once', async ({
+	browser
+}) => {
+	test.setTimeout(90_000);
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator, 'Wifi weg');
+	await facilitator.goto(local(round.links.facilitator));
+	const anna = await participant(browser, round, 'Anna');
+	await expectStep([anna], 'Opening');
+	const offline = anna.getByRole('status').filter({ hasText: 'Geen verbinding.' });
+
+	// Only the browser's own offline switch: the open socket is left alone (Chromium does not
+	// close it), so only listening to the `offline` event can say it this fast.
+	const cut = Date.now();
+	await anna.context().setOffline(true);
+	await expect(offline).toBeVisible({ timeout: 3_000 });
+	console.log(`offline event -> banner: ${Date.now() - cut} ms`);
+
+	await nextStep(facilitator, 'Verhaalkeuze');
+	const back = Date.now();
+	await anna.context().setOffline(false);
+	await expectStep([anna], 'Verhaalkeuze');
+	console.log(`online event -> caught up: ${Date.now() - back} ms`);
+	await expect(offline).toHaveCount(0);
+});
+
+test('a silent network: "Geen verbinding" within about 10 s, then it catches up by itself', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator, 'Stille wifi');
+	await facilitator.goto(local(round.links.facilitator));
+	const anna = await newPage(browser, TABLET);
+	const wifi = await QuietWifi.of(anna);
+	await anna.goto(local(round.links.participant));
+	await joinAs(anna, 'Anna', 'In de zaal');
+	await expectStep([anna], 'Opening');
+	await anna.evaluate(() => ((window as unknown as { __marker: string }).__marker = 'hier'));
+	const offline = anna.getByRole('status').filter({ hasText: 'Geen verbinding.' });
+
+	const cut = Date.now();
+	wifi.quiet = true;
+	await expect(offline).toBeVisible({ timeout: 10_000 });
+	console.log(`silent network -> banner: ${Date.now() - cut} ms`);
+
+	await nextStep(facilitator, 'Verhaalkeuze');
+	await expect(offline).toBeVisible();
+	const back = Date.now();
+	wifi.quiet = false;
+	// Back through the ordinary attempts (at most 2.5 s apart), then the doc catches up.
+	await expectStep([anna], 'Verhaalkeuze');
+	console.log(`network back -> caught up: ${Date.now() - back} ms`);
+	await expect(offline).toHaveCount(0);
+	expect(await anna.evaluate(() => (window as unknown as { __marker?: string }).__marker)).toBe(
+		'hier'
+	);
+});

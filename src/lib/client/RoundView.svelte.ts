@@ -1,6 +1,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import type { Step } from '$lib/protocol';
+import { distinguishNames } from '$lib/names';
 import {
 	DOC_MAP,
 	placeIn,
@@ -64,7 +65,8 @@ export class RoundView {
 	readonly #read: Record<DocMapName, MapLike>;
 
 	readonly #meta = $derived.by(() => readMeta(this.#read.meta));
-	readonly #people = $derived.by(() => readParticipants(this.#read.participants));
+	// Two people called Anna: the second is "Anna (2)" on every page (names.ts).
+	readonly #people = $derived.by(() => distinguishNames(readParticipants(this.#read.participants)));
 	readonly #participants = $derived.by(() => {
 		const online = this.online();
 		return this.#people

@@ -119,3 +119,21 @@ describe('RoundView', () => {
 		expect(view.waiting.map((w) => w.name)).toEqual(['Dirk']);
 	});
 });
+
+describe('two people with the same name', () => {
+	it('shows the one who joined later as "Anna (2)", in the list and by id', () => {
+		const { view, write } = setup();
+		write('participants', {
+			late: { name: 'Anna', presence: 'room', joinedAt: 2 },
+			early: { name: 'Anna', presence: 'remote', joinedAt: 1 },
+			bram: { name: 'Bram', presence: 'room', joinedAt: 3 }
+		});
+		expect(view.nameOf('early')).toBe('Anna');
+		expect(view.nameOf('late')).toBe('Anna (2)');
+		expect(view.participants.map((p) => [p.id, p.name])).toEqual([
+			['early', 'Anna'],
+			['late', 'Anna (2)'],
+			['bram', 'Bram']
+		]);
+	});
+});

@@ -36,12 +36,21 @@ export interface SyncProviderOptions {
 	params: Record<string, string>;
 	/** The longest wait between two attempts. */
 	maxBackoffMs?: number;
-	/** With no frame heard for this long, the socket counts as dead and is replaced. */
-	watchdogMs?: number;
+	/**
+	 * After this long without a frame the provider asks the relay a cheap question
+	 * (queryAwareness) to hear whether the socket still carries anything.
+	 */
+	probeMs?: number;
+	/** A question unanswered for this long: the socket counts as dead and is replaced. */
+	answerMs?: number;
 	/** For Node (tests): `ws` has the browser's WebSocket API. */
 	WebSocket?: typeof WebSocket;
-	/** Where `pagehide`/`pageshow` arrive; the window in the browser. */
+	/**
+	 * Where `pagehide`/`pageshow`/`online`/`offline` arrive; the window in the browser.
+	 */
 	page?: EventTarget | null;
+	/** Where `visibilitychange` arrives, with its `visibilityState`; the document in the browser. */
+	visibility?: (EventTarget & { visibilityState: string }) | null;
 }
 
 /** A frame handler for one message type; the decoder stands after the type. */
@@ -89,13 +98,17 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	readonly #url: string;
 	readonly #WebSocket: typeof WebSocket;
 	readonly #maxBackoffMs: number;
-	readonly #watchdogMs: number;
+	readonly #probeMs: number;
+	readonly #answerMs: number;
 	readonly #page: EventTarget | null;
+	readonly #visibility: (EventTarget & { visibilityState: string }) | null;
 	readonly #handlers = new Map<number, FrameHandler>();
 	#synced = false;
 	/** What the user wants; false after disconnect(), destroy() and a permanent close. */
 	#shouldConnect = false;
 	#lastHeard = 0;
+	/** When the open question (a probe) counts as unanswered; null while none is open. */
+	#answerBy: number | null = null;
 	#retry: ReturnType<typeof setTimeout> | undefined;
 	readonly #watchdog: ReturnType<typeof setInterval>;
 
@@ -109,19 +122,26 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.#url = `${options.url.replace(/\/+$/, '')}/${options.room}${query ? `?${query}` : ''}`;
 		this.#WebSocket = options.WebSocket ?? WebSocket;
 		this.#maxBackoffMs = options.maxBackoffMs ?? 2500;
-		// The relay echoes our awareness renewal (every 15 s) even in a quiet round, so 30 s of
-		// silence means the socket is dead without the browser having noticed (wifi gone, sleep).
-		this.#watchdogMs = options.watchdogMs ?? 30_000;
+		// A socket whose wifi is gone stays "open" to the browser for half a minute or more. A
+		// quiet round may carry nothing for 15 s, so after 4 s of silence we ask the relay
+		// (queryAwareness, which it always answers); no answer within 4 s means the socket is
+		// dead: "no connection" within about 8.5 s of the network going silent (#14).
+		this.#probeMs = options.probeMs ?? 4000;
+		this.#answerMs = options.answerMs ?? 4000;
 		this.#page = options.page !== undefined ? options.page : (globalThis.window ?? null);
+		this.#visibility =
+			options.visibility !== undefined ? options.visibility : (globalThis.document ?? null);
 
 		this.awareness.on('update', this.#onAwarenessUpdate);
 		this.#page?.addEventListener('pagehide', this.#onPageHide);
 		this.#page?.addEventListener('pageshow', this.#onPageShow);
-		this.#watchdog = setInterval(() => {
-			if (this.wsconnected && Date.now() - this.#lastHeard > this.#watchdogMs) {
-				this.#closeSocket(null);
-			}
-		}, this.#watchdogMs / 10);
+		this.#page?.addEventListener('offline', this.#onOffline);
+		this.#page?.addEventListener('online', this.#onWake);
+		this.#visibility?.addEventListener('visibilitychange', this.#onWake);
+		this.#watchdog = setInterval(
+			() => this.#checkAlive(),
+			Math.min(this.#probeMs, this.#answerMs) / 8
+		);
 	}
 
 	get url(): string {
@@ -174,6 +194,9 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		this.disconnect();
 		this.#page?.removeEventListener('pagehide', this.#onPageHide);
 		this.#page?.removeEventListener('pageshow', this.#onPageShow);
+		this.#page?.removeEventListener('offline', this.#onOffline);
+		this.#page?.removeEventListener('online', this.#onWake);
+		this.#visibility?.removeEventListener('visibilitychange', this.#onWake);
 		this.awareness.off('update', this.#onAwarenessUpdate);
 		this.awareness.destroy();
 		super.destroy();
@@ -188,6 +211,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		ws.onmessage = (event: MessageEvent) => {
 			if (this.ws !== ws) return;
 			this.#lastHeard = Date.now();
+			this.#answerBy = null;
 			this.#receive(new Uint8Array(event.data as ArrayBuffer));
 		};
 		ws.onclose = (event: CloseEvent) => this.#closeSocket(event, ws);
@@ -196,6 +220,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 		ws.onopen = () => {
 			if (this.ws !== ws) return;
 			this.#lastHeard = Date.now();
+			this.#answerBy = null;
 			this.wsconnected = true;
 			this.emit('status', [{ status: 'connected' }]);
 			// Every connect starts a fresh sync: the server answers with what we miss (step 2).
@@ -215,6 +240,7 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	#closeSocket(event: CloseEvent | null, ws = this.ws): void {
 		if (ws === null || ws !== this.ws) return;
 		this.ws = null;
+		this.#answerBy = null;
 		// A socket still flushing (or still opening) must not touch this provider any more.
 		ws.onmessage = ws.onopen = ws.onclose = null;
 		ws.close();
@@ -327,6 +353,45 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	readonly #onPageShow = (event: Event): void => {
 		if ((event as PageTransitionEvent).persisted && this.awareness.getLocalState() !== null) {
 			this.#sendAwareness();
+		}
+		this.#onWake();
+	};
+
+	/** Asks the relay something it always answers; any frame back proves the socket alive. */
+	#probe(): void {
+		if (this.#answerBy !== null) return;
+		this.#answerBy = Date.now() + this.#answerMs;
+		this.send(new Uint8Array([MessageType.queryAwareness]));
+	}
+
+	#checkAlive(): void {
+		if (!this.wsconnected) return;
+		const now = Date.now();
+		if (this.#answerBy !== null && now > this.#answerBy) this.#closeSocket(null);
+		else if (now - this.#lastHeard >= this.#probeMs) this.#probe();
+	}
+
+	/**
+	 * The browser knows the network is gone: say so now (the socket may look open for half a
+	 * minute more). Attempts go on with back-off; `online` starts one at once.
+	 */
+	readonly #onOffline = (): void => {
+		if (this.ws) this.#closeSocket(null);
+	};
+
+	/**
+	 * Back on the network, or the page is seen again (a tablet woken up): a lost connection is
+	 * tried again now, not after the back-off; one that looks open is asked at once whether it
+	 * still is (after a sleep it often is not), so a dead one is replaced within `answerMs`.
+	 */
+	readonly #onWake = (): void => {
+		// visibilitychange also fires on hiding: only being seen again counts.
+		if (!this.#shouldConnect || this.#visibility?.visibilityState === 'hidden') return;
+		if (this.ws === null) {
+			clearTimeout(this.#retry);
+			this.#open();
+		} else if (this.wsconnected) {
+			this.#probe();
 		}
 	};
 }

@@ -4,6 +4,7 @@ import type {
 	AudioRequest,
 	CreateRoundRequest,
 	CreateRoundResponse,
+	HealthInfo,
 	JoinRequest,
 	JoinResponse,
 	RoundInfo,
@@ -63,6 +64,11 @@ const roundPath = (code: string) => `/api/rounds/${encodeURIComponent(code)}`;
 
 export function createRound(input: CreateRoundRequest): Promise<ApiResult<CreateRoundResponse>> {
 	return request('/api/rounds', json(input));
+}
+
+/** Whether the server is up, and what it offers (sound). */
+export function getHealth(): Promise<ApiResult<HealthInfo>> {
+	return request('/api/health');
 }
 
 export function getRound(code: string): Promise<ApiResult<RoundInfo>> {

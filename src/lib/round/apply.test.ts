@@ -428,6 +428,16 @@ describe('later steps', () => {
 		expectError(run(anna, { type: 'kleed.place', id: 'kleed-100', icon: 'tea' }), 'conflict');
 		expect(run(anna, { type: 'join', presence: 'room' })).toEqual({ ok: true });
 	});
+
+	it('puts nobody new on the kleed once the round has ended (they would be counted)', () => {
+		person('Anna');
+		run(facilitator, { type: 'round.end' });
+		const { participantId } = rounds.addParticipant(code, { name: 'Laat', presence: 'room' });
+		const late = { role: 'participant' as const, participantId, name: 'Laat' };
+		expectError(run(late, { type: 'join', presence: 'room' }), 'conflict');
+		expect(map('participants').has(participantId)).toBe(false);
+		expect(map('participants').size).toBe(1);
+	});
 });
 
 describe('hand queue', () => {

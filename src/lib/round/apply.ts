@@ -308,6 +308,11 @@ const handlers: Handlers = {
 		const { participants } = maps(ctx.doc);
 		const existing = participants.get(participantId);
 		if (existing && existing.presence === intent.presence && existing.name === name) return OK;
+		// After the end only those who were in the circle come back on the kleed (a reconnect);
+		// nobody new is added to, and counted in, a round that is over.
+		if (!existing && readMeta(maps(ctx.doc).meta).endedAt !== null) {
+			return conflict('the round has ended');
+		}
 		if (existing?.presence !== intent.presence) {
 			ctx.services.setPresence(ctx.code, participantId, intent.presence);
 		}

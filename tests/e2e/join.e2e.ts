@@ -1,0 +1,139 @@
+import { expect, type Page } from '@playwright/test';
+import { test } from './fixtures';
+import {
+	LAPTOP,
+	TABLET,
+	createRound,
+	expectStep,
+	joinAs,
+	local,
+	newPage,
+	open,
+	participant,
+	type CreatedRound
+} from './helpers';
+import { intents } from '../helpers/intents.ts';
+import { provider, synced } from '../helpers/server.ts';
+import type { Intent } from '../../src/lib/round/intents.ts';
+
+/** Steers the round as a facilitator's device does, over the relay (not through the console). */
+async function steer(round: CreatedRound, ...list: Intent[]) {
+	const port = Number(new URL(test.info().project.use.baseURL!).port);
+	const f = provider(port, round.code, round.facilitatorKey);
+	try {
+		await synced(f.provider);
+		const send = intents(f.provider);
+		for (const intent of list) expect(await send(intent)).toMatchObject({ ok: true });
+	} finally {
+		f.destroy();
+	}
+}
+
+const PHONE = { ...TABLET, viewport: { width: 390, height: 844 } };
+
+async function openJoin(page: Page, round: CreatedRound) {
+	await page.goto(local(round.links.participant));
+	await expect(page.getByLabel('Je naam')).toBeVisible();
+}
+
+test('a name of only invisible characters is refused with a clear message', async ({ browser }) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator);
+	const page = await newPage(browser, PHONE);
+	await openJoin(page, round);
+	await page.getByLabel('Je naam').fill('\u200B\u200B\u3164\u200D');
+	await page.getByRole('radio', { name: /^In de zaal/ }).tap();
+	await page.getByRole('button', { name: 'Meedoen' }).tap();
+	await expect(page.getByRole('alert')).toHaveText('Vul je naam in.');
+	await expect(page.getByLabel('Je naam')).toBeFocused();
+	await expect(page.getByRole('heading', { name: 'Je doet mee' })).toHaveCount(0);
+	// The server says the same to anyone who skips the form.
+	const res = await page.request.post(`/api/rounds/${round.code}/participants`, {
+		data: { name: '\u200B\uFEFF', presence: 'room' }
+	});
+	expect(res.status()).toBe(400);
+});
+
+test('a round that has ended says so kindly, and does not take or count anyone new', async ({
+	browser
+}) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator);
+	const anna = await participant(browser, round, 'Anna');
+	const late = await newPage(browser, PHONE);
+	await openJoin(late, round);
+	await steer(round, { type: 'round.end' });
+	await expect(anna.getByRole('heading', { name: 'De ronde is klaar' })).toBeVisible();
+
+	await joinAs(late, 'Laat', 'In de zaal').catch(() => undefined);
+	await expect(late.getByText('Deze ronde is al afgelopen. Meedoen kan niet meer.')).toBeVisible();
+	await expect(late.getByRole('heading', { name: 'Je doet mee' })).toHaveCount(0);
+	// Anna, who was there, still sees her round.
+	await anna.reload();
+	await expect(anna.getByRole('heading', { name: 'De ronde is klaar' })).toBeVisible();
+});
+
+test('a long round title wraps on a phone instead of running off the screen', async ({
+	browser
+}) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	// One long word (no hyphen to break at), as a name of a place can be.
+	const title = 'Luisterronde Zonnebloemoosterparkwijkbuurtkamerdinsdagavondgesprek';
+	const round = await createRound(facilitator, title.slice(0, 80));
+	const page = await newPage(browser, PHONE);
+	await openJoin(page, round);
+	const shown = page.getByText(title.slice(0, 40));
+	await expect(shown).toBeVisible();
+	const fits = await page.evaluate(
+		() => document.documentElement.scrollWidth <= document.documentElement.clientWidth
+	);
+	expect(fits).toBe(true);
+	// Nothing cut off inside the title's own box either.
+	expect(await shown.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+	await page.screenshot({ path: '/tmp/sturdy-join-title.png' });
+});
+
+test('two people with the same name are told apart on every page', async ({ browser }) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator);
+	await facilitator.goto(local(round.links.facilitator));
+	const first = await participant(browser, round, 'Anna');
+	const second = await participant(browser, round, 'Anna', 'Thuis');
+	const projector = await open(
+		browser,
+		{ viewport: { width: 1920, height: 1080 } },
+		round.links.projector
+	);
+	for (const page of [facilitator, first, second, projector]) {
+		await expect(page.getByText('Anna (2)').first()).toBeVisible();
+	}
+});
+
+test("a step's timer shows in its own step only, also once it ran out", async ({ browser }) => {
+	const facilitator = await newPage(browser, LAPTOP);
+	const round = await createRound(facilitator);
+	await facilitator.goto(local(round.links.facilitator));
+	const anna = await participant(browser, round, 'Anna');
+	const projector = await open(
+		browser,
+		{ viewport: { width: 1920, height: 1080 } },
+		round.links.projector
+	);
+	const pages = [facilitator, anna, projector];
+	await expectStep([anna], 'Opening');
+	await steer(
+		round,
+		{ type: 'timer.set', step: 'opening', seconds: 1 },
+		{ type: 'timer.start', step: 'opening' }
+	);
+	for (const page of pages)
+		await expect(page.getByText('De tijd is om', { exact: true })).toBeVisible();
+	await steer(round, { type: 'step.set', from: 'opening', to: 'choice' });
+	await expectStep([anna, facilitator], 'Verhaalkeuze');
+	for (const page of pages) {
+		await expect(page.getByRole('timer')).toHaveCount(0);
+		await expect(page.getByText('De tijd is om', { exact: true })).toHaveCount(0);
+	}
+	await facilitator.screenshot({ path: '/tmp/sturdy-timer-facilitator.png', fullPage: true });
+	await anna.screenshot({ path: '/tmp/sturdy-timer-later.png', fullPage: true });
+});
