@@ -7,17 +7,27 @@ import { localeModulesOptions, paraglideOptions } from './scripts/paraglideOptio
 import { kleedDevServer } from './server/vitePlugin.ts';
 
 /**
- * yjs imports lib0/logging for two warnings, which drags lib0/dom and lib0/schema (about 3 KB
- * gzip) into the browser bundle; in the browser build a small stand-in takes its place (#7's
- * budget). Server code and tests keep lib0's own module.
+ * Browser stand-ins for two lib0 modules (#7's budget). yjs imports lib0/logging for two warnings,
+ * which drags lib0/dom and lib0/schema (about 3 KB gzip) into the browser bundle; yjs and
+ * lib0/buffer import lib0/environment for one variable and one check, which brings argument
+ * parsing and four more modules. In the browser build small stand-ins take their place. Server
+ * code and tests keep lib0's own modules.
  */
-function browserLib0Logging(): Plugin {
-	const standIn = fileURLToPath(new URL('./src/lib/client/lib0Logging.ts', import.meta.url));
+function browserLib0StandIns(): Plugin {
+	const standIns: Record<string, string> = {
+		logging: fileURLToPath(new URL('./src/lib/client/lib0Logging.ts', import.meta.url)),
+		environment: fileURLToPath(new URL('./src/lib/client/lib0Environment.ts', import.meta.url))
+	};
+	const lib0 = /[\\/]node_modules[\\/]lib0[\\/]/;
 	return {
-		name: 'kleed:browser-lib0-logging',
+		name: 'kleed:browser-lib0-stand-ins',
 		enforce: 'pre',
-		resolveId(id) {
-			if (id === 'lib0/logging' && this.environment?.config.consumer === 'client') return standIn;
+		resolveId(id, importer) {
+			if (this.environment?.config.consumer !== 'client') return;
+			const named = /^lib0\/(logging|environment)$/.exec(id);
+			if (named) return standIns[named[1]];
+			// lib0's own modules import it by relative path (lib0/buffer imports ./environment.js).
+			if (id === './environment.js' && importer && lib0.test(importer)) return standIns.environment;
 		}
 	};
 }
@@ -68,7 +78,7 @@ export default defineConfig({
 		sveltekit(),
 		// `npm run dev`: the same relay and API as production, attached to Vite's server.
 		kleedDevServer(),
-		browserLib0Logging()
+		browserLib0StandIns()
 	],
 	build: {
 		// KLEED_SOURCEMAP=1: source maps in the build, to see what takes room in the bundle.
