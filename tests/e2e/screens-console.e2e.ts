@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { MOMENTS, type Moment } from '../helpers/realisticRound.ts';
 import { test } from './fixtures';
-import { local, newPage } from './helpers';
+import { newPage } from './helpers';
 import { cutOff, device, firstScreen, fit, openOn, realistic, type Size } from './screens';
 
 /**
@@ -34,9 +34,11 @@ function mainControls(page: Page, moment: Moment): [string, Locator][] {
 	const controls: [string, Locator][] = [
 		['Volgende stap', button('Volgende stap')],
 		['Vorige stap', button('Vorige stap')],
-		['door alert', page.getByRole('region', { name: /Wacht om binnen te komen/ })]
+		// The alert: its heading and the first person's "Binnenlaten" (a long queue may scroll).
+		['door alert', page.getByRole('heading', { name: /Wacht om binnen te komen/ })],
+		['Binnenlaten (first)', page.getByRole('button', { name: /^Binnenlaten/ }).first()]
 	];
-	if (moment === 'ended') return [['door alert', controls[2]![1]]];
+	if (moment === 'ended') return controls.slice(2);
 	if (moment === 'choice')
 		controls.push(['Stemmen openen', page.getByRole('button', { name: /^Stemmen/ }).first()]);
 	if (moment === 'vote') controls.push(['Uitslag tonen', button('Uitslag tonen')]);
@@ -81,3 +83,103 @@ for (const size of LAPTOPS) {
 		round.close();
 	});
 }
+
+test('a double click on a console button acts once', async ({ browser }) => {
+	const round = await realistic({ upTo: 'vote' });
+	const page = await openOn(browser, 'laptop', round.round.links.facilitator);
+	const reveal = page.getByRole('button', { name: 'Uitslag tonen', exact: true });
+	await expect(reveal).toBeEnabled();
+	// Where "Uitslag tonen" was, the tie's "Kies" buttons appear: a second click must not pick.
+	await reveal.dblclick();
+	await expect(page.getByRole('heading', { name: 'Gelijke stand' })).toBeVisible();
+	await round.steer.fence();
+	const choice = round.doc.getMap('choice').toJSON() as { storyId?: string | null };
+	expect(choice.storyId ?? null).toBeNull();
+	await expect(page.getByRole('button', { name: /^Kies/ })).toHaveCount(2);
+	await expect(page.locator('.field-error')).toHaveCount(0);
+
+	// "Volgende stap", twice at once, moves the round one step on.
+	await page.getByRole('button', { name: /^Kies/ }).first().click();
+	await page.getByRole('button', { name: 'Volgende stap', exact: true }).dblclick();
+	await expect(
+		page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]')
+	).toContainText('Verdieping');
+	await round.steer.fence();
+	await expect(
+		page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]')
+	).toContainText('Verdieping');
+	round.close();
+});
+
+test('never locked out: a device that made a round finds its way back', async ({ browser }) => {
+	const page = await newPage(browser, device('laptop'));
+	const context = page.context();
+	await page.goto('/');
+	await page.getByLabel('Naam van de ronde (mag leeg blijven)').fill('Dinsdaggroep');
+	await page.getByRole('button', { name: 'Nieuwe ronde' }).click();
+	await expect(page).toHaveURL(/\/r\/[A-Z2-9]{6}\/begeleider$/);
+	await expect(page.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+	// It says plainly to keep the link, and what the co-facilitator link is for.
+	await expect(page.getByText(/Bewaar dat adres/)).toBeVisible();
+	await expect(page.getByText(/link voor de co-begeleider/).first()).toBeVisible();
+	const bare = page.url();
+
+	// The tab is closed; the same device opens the bare address again (a new tab has no memory).
+	await page.close();
+	const again = await context.newPage();
+	await again.goto(bare);
+	await expect(again.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+	await expect(again.getByText('Dinsdaggroep')).toBeVisible();
+	await again.close();
+
+	// The start page offers the way back.
+	const start = await context.newPage();
+	await start.goto('/');
+	const back = start.getByRole('link', { name: 'Terug naar mijn ronde' });
+	await expect(back).toHaveCount(1);
+	await expect(start.getByText('Dinsdaggroep')).toBeVisible();
+	await back.click();
+	await expect(start.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+
+	// Another device (no memory of the key) is not let in by the bare address.
+	const other = await newPage(browser, device('laptop'));
+	await other.goto(bare);
+	await expect(other.getByRole('button', { name: 'Volgende stap' })).toHaveCount(0);
+	await expect(
+		other.getByText('Open de link met de geheime sleutel.', { exact: false })
+	).toBeVisible();
+});
+
+test('an erased round is forgotten by the device that led it', async ({ browser }) => {
+	const page = await newPage(browser, device('laptop'));
+	const context = page.context();
+	await page.goto('/');
+	await page.getByRole('button', { name: 'Nieuwe ronde' }).click();
+	await expect(page.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+	const code = new URL(page.url()).pathname.split('/')[2]!;
+	const remembered = () => page.evaluate(() => localStorage.getItem('kleed:my-rounds') ?? '');
+	expect(await remembered()).toContain(code);
+	await page.getByRole('button', { name: 'Ronde wissen' }).click();
+	await page
+		.getByRole('dialog', { name: 'Alles wissen?' })
+		.getByRole('button', { name: 'Ja, alles wissen' })
+		.click();
+	await expect.poll(remembered).not.toContain(code);
+	await page.goto('/');
+	await expect(page.getByRole('link', { name: 'Terug naar mijn ronde' })).toHaveCount(0);
+});
+
+test('a double click on "Ronde afsluiten" asks, and does not end the round', async ({ browser }) => {
+	const round = await realistic({ upTo: 'closing', people: 9 });
+	const page = await openOn(browser, 'laptop', round.round.links.facilitator);
+	await page.getByRole('button', { name: 'Ronde afsluiten', exact: true }).dblclick();
+	// "Ja, afsluiten" takes the place of the button: the second click must not press it.
+	await expect(page.getByRole('button', { name: 'Ja, afsluiten' })).toBeVisible();
+	await page.getByRole('button', { name: 'Nee, terug' }).click();
+	// Sent after anything the double click sent: a round that ended could not move back.
+	await page.getByRole('button', { name: 'Vorige stap', exact: true }).click();
+	await expect(
+		page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]')
+	).toContainText('Verbreding');
+	round.close();
+});
