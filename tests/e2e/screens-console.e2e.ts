@@ -15,6 +15,20 @@ const LAPTOPS: Size[] = ['laptop', 'laptopOld'];
 /** One 40-character word (the most a name may have): it must not hide a button. */
 const LONG_NAME = 'Aleksandrakonstantinopouloudevriesbakker';
 
+/** Someone joins (an open round) by the HTTP API: their participant id. */
+async function join(code: string, name: string): Promise<string> {
+	const res = await fetch(
+		`http://127.0.0.1:${process.env.E2E_PORT}/api/rounds/${code}/participants`,
+		{
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ name, presence: 'room' })
+		}
+	);
+	if (res.status !== 201) throw new Error(`join: ${res.status}`);
+	return ((await res.json()) as { participantId: string }).participantId;
+}
+
 /** Someone asks to join the (locked) round: they wait at the door. */
 async function knock(code: string, name: string) {
 	const res = await fetch(
@@ -43,7 +57,7 @@ function mainControls(page: Page, moment: Moment): [string, Locator][] {
 		controls.push(['Stemmen openen', page.getByRole('button', { name: /^Stemmen/ }).first()]);
 	if (moment === 'vote') controls.push(['Uitslag tonen', button('Uitslag tonen')]);
 	if (moment === 'tie')
-		controls.push(['Kies (first)', page.getByRole('button', { name: /^Kies/ }).first()]);
+		controls.push(['Kies (first)', page.getByRole('button', { name: /^Kies:/ }).first()]);
 	if (moment === 'deepening')
 		controls.push([
 			'Geef het woord',
@@ -57,6 +71,15 @@ test.describe.configure({ timeout: 240_000 });
 for (const size of LAPTOPS) {
 	test(`the console fits a laptop ${size} in every moment`, async ({ browser }) => {
 		const round = await realistic({ upTo: 'opening' });
+		// Someone with a 40-character word as a name lays something on the kleed.
+		const long = await join(round.round.code, LONG_NAME);
+		const placed = await round.steer({
+			type: 'kleed.place',
+			id: 'obj-long',
+			icon: 'tea',
+			by: long
+		});
+		expect(placed.ok).toBe(true);
 		await round.steer({ type: 'round.lock', locked: true });
 		await knock(round.round.code, 'Dirk');
 		await knock(round.round.code, LONG_NAME);
@@ -73,6 +96,17 @@ for (const size of LAPTOPS) {
 				const at = await firstScreen(control);
 				where.push(`${name} ${at.top}–${at.bottom}`);
 				expect.soft(at.inside, `${size} ${moment}: ${name} at y ${at.top}–${at.bottom}`).toBe(true);
+			}
+			if (moment === 'opening') {
+				// The long name wraps; its "Weghalen" stays inside the card, in sight.
+				const item = page.locator('.objects li').filter({ hasText: LONG_NAME });
+				const remove = item.getByRole('button', { name: /^Weghalen/ });
+				await expect(remove).toBeVisible();
+				const [itemBox, removeBox] = [await item.boundingBox(), await remove.boundingBox()];
+				expect(removeBox!.x + removeBox!.width).toBeLessThanOrEqual(
+					itemBox!.x + itemBox!.width + 1
+				);
+				expect(removeBox!.x).toBeGreaterThanOrEqual(itemBox!.x - 1);
 			}
 			report.push(`${size} ${moment}: page ${fits.scrollHeight}px; ${where.join('; ')}`);
 			expect.soft(fits.fits, `${size} ${moment}: page is ${fits.scrollHeight}px`).toBe(true);
@@ -95,11 +129,14 @@ test('a double click on a console button acts once', async ({ browser }) => {
 	await round.steer.fence();
 	const choice = round.doc.getMap('choice').toJSON() as { storyId?: string | null };
 	expect(choice.storyId ?? null).toBeNull();
-	await expect(page.getByRole('button', { name: /^Kies/ })).toHaveCount(2);
+	await expect(page.getByRole('button', { name: /^Kies:/ })).toHaveCount(2);
 	await expect(page.locator('.field-error')).toHaveCount(0);
 
 	// "Volgende stap", twice at once, moves the round one step on.
-	await page.getByRole('button', { name: /^Kies/ }).first().click();
+	await page
+		.getByRole('button', { name: /^Kies:/ })
+		.first()
+		.click();
 	await page.getByRole('button', { name: 'Volgende stap', exact: true }).dblclick();
 	await expect(
 		page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]')
@@ -152,7 +189,6 @@ test('never locked out: a device that made a round finds its way back', async ({
 
 test('an erased round is forgotten by the device that led it', async ({ browser }) => {
 	const page = await newPage(browser, device('laptop'));
-	const context = page.context();
 	await page.goto('/');
 	await page.getByRole('button', { name: 'Nieuwe ronde' }).click();
 	await expect(page.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
@@ -169,7 +205,9 @@ test('an erased round is forgotten by the device that led it', async ({ browser 
 	await expect(page.getByRole('link', { name: 'Terug naar mijn ronde' })).toHaveCount(0);
 });
 
-test('a double click on "Ronde afsluiten" asks, and does not end the round', async ({ browser }) => {
+test('a double click on "Ronde afsluiten" asks, and does not end the round', async ({
+	browser
+}) => {
 	const round = await realistic({ upTo: 'closing', people: 9 });
 	const page = await openOn(browser, 'laptop', round.round.links.facilitator);
 	await page.getByRole('button', { name: 'Ronde afsluiten', exact: true }).dblclick();
