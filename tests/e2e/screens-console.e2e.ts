@@ -113,6 +113,16 @@ for (const size of LAPTOPS) {
 			expect.soft(await cutOff(page, 'main'), `${size} ${moment}: cut off`).toEqual([]);
 			await page.screenshot({ path: `/tmp/console-${size}-${moment}.png` });
 		}
+		// Sharing opens on demand, in one dialog, and closes back to the console.
+		const open = page.getByRole('button', { name: 'Code en links' });
+		await open.click();
+		const share = page.getByRole('dialog', { name: 'Code en links' });
+		await expect(share.getByRole('img', { name: 'QR-code om mee te doen' })).toBeVisible();
+		await expect(share.getByLabel('Link voor deelnemers')).toHaveValue(/^http/);
+		await page.screenshot({ path: `/tmp/console-${size}-share.png` });
+		await page.keyboard.press('Escape');
+		await expect(share).toBeHidden();
+		await expect(open).toBeFocused();
 		console.log(report.join('\n'));
 		round.close();
 	});
