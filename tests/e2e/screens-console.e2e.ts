@@ -59,18 +59,19 @@ for (const size of LAPTOPS) {
 		const round = await realistic({ upTo: 'opening' });
 		// Someone with a 40-character word as a name (added by the facilitator: no tablet) lays
 		// something on the kleed.
+		// The id the facilitator gives is the person's id.
+		const long = `person-long-${size}-${Date.now().toString(36)}`;
 		const added = await round.steer({
 			type: 'person.add',
-			id: 'person-long',
+			// Person ids are unique across rounds on the server: one per test.
+			id: long,
 			name: LONG_NAME,
 			presence: 'room'
 		});
 		expect(added.ok, JSON.stringify(added)).toBe(true);
-		// The id the facilitator gave is the person's id.
-		const long = 'person-long';
 		const placed = await round.steer({
 			type: 'kleed.place',
-			id: 'obj-long',
+			id: `obj-long-${Date.now().toString(36)}`,
 			icon: 'tea',
 			by: long
 		});
