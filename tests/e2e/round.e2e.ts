@@ -82,8 +82,13 @@ test('a round from the start page to the steps, on facilitator, tablets and proj
 	expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
 	expect(new URL(projectorLink).hash).toMatch(/^#token=.+/);
 
-	await expect(facilitator.getByText(grouped(code), { exact: true })).toBeVisible();
-	await expect(facilitator.getByRole('img', { name: 'QR-code om mee te doen' })).toBeVisible();
+	// Code, QR code and links open on demand, in one dialog (the console fits a laptop, #14).
+	await facilitator.getByRole('button', { name: 'Code en links' }).click();
+	const share = facilitator.getByRole('dialog', { name: 'Code en links' });
+	await expect(share.getByText(grouped(code), { exact: true })).toBeVisible();
+	await expect(share.getByRole('img', { name: 'QR-code om mee te doen' })).toBeVisible();
+	await share.getByRole('button', { name: 'Sluiten' }).click();
+	await expect(share).toBeHidden();
 	await expect(participantList(facilitator)).toHaveCount(0);
 	await expect(facilitator.getByText('Nog niemand.', { exact: false })).toBeVisible();
 	await expectStep([facilitator], 'Opening');

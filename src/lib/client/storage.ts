@@ -104,6 +104,15 @@ export function saveSecret(role: SecretRole, code: string, secret: string): void
 
 export function forgetSecret(role: SecretRole, code: string): void {
 	remove('session', secretKey(role, code));
+	// A facilitator key refused or gone: this device stops offering the round (myRounds.ts).
+	// Imported on demand: participant pages reach this function and must not load that module.
+	if (role === 'facilitator') {
+		void import('./myRounds')
+			.then(({ forgetMyRound }) => forgetMyRound(code))
+			.catch(() => {
+				// Offline and the chunk not cached: the start page checks its rounds again.
+			});
+	}
 }
 
 // The timer chime, per device: the projector may chime while the facilitator's laptop stays quiet.
