@@ -25,7 +25,7 @@ function browserLib0StandIns(): Plugin {
 		resolveId(id, importer) {
 			if (this.environment?.config.consumer !== 'client') return;
 			const named = /^lib0\/(logging|environment)$/.exec(id);
-			if (named) return standIns[named[1]];
+			if (named) return standIns[named[1] as string];
 			// lib0's own modules import it by relative path (lib0/buffer imports ./environment.js).
 			if (id === './environment.js' && importer && lib0.test(importer)) return standIns.environment;
 		}

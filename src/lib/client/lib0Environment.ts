@@ -18,7 +18,7 @@ function computeParams(): Map<string, string> {
 	if (typeof location === 'object') {
 		for (const pair of (location.search || '?').slice(1).split('&')) {
 			if (pair.length === 0) continue;
-			const [key, value] = pair.split('=');
+			const [key = '', value = ''] = pair.split('=');
 			const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 			params.set(`--${name}`, value);
 			params.set(`-${name}`, value);
