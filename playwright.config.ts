@@ -65,7 +65,10 @@ export default defineConfig({
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
-			LOG_LEVEL: 'warn'
+			LOG_LEVEL: 'warn',
+			// Devices tell their own address in X-Forwarded-For (tests/e2e/helpers.ts newPage), so
+			// the per-address limits count one device's requests, not the whole suite's.
+			TRUST_PROXY: '127.0.0.1'
 		}
 	}
 });

@@ -50,11 +50,23 @@ export function requestCount(): number {
 	return requested.size;
 }
 
+/**
+ * The e2e server sits "behind a proxy" (TRUST_PROXY=127.0.0.1 in playwright.config.ts): each
+ * device says where it comes from in X-Forwarded-For, as a reverse proxy would. So every device
+ * has its own address, like tablets of different households, and the per-address limits (#15)
+ * count each test's own requests, not the whole suite's.
+ */
+export function deviceAddress(): string {
+	const byte = () => Math.floor(Math.random() * 256);
+	return `10.${byte()}.${byte()}.${byte()}`;
+}
+
 /** Each device is its own browser context: its own storage, like a separate tablet. */
 export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
 	// Contexts made by hand do not get the config's baseURL.
 	const context = await browser.newContext({
 		...options,
+		extraHTTPHeaders: { 'X-Forwarded-For': deviceAddress(), ...options.extraHTTPHeaders },
 		baseURL: test.info().project.use.baseURL
 	});
 	context.on('request', (request) => requested.add(request.url()));

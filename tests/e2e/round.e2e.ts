@@ -6,6 +6,7 @@ import {
 	type Page
 } from '@playwright/test';
 import { test } from './fixtures';
+import { deviceAddress } from './helpers';
 import type { CreateRoundResponse } from '../../src/lib/protocol.ts';
 
 /** A cheap Android tablet, held upright. */
@@ -27,6 +28,7 @@ async function newPage(browser: Browser, options: BrowserContextOptions): Promis
 	// Contexts made by hand do not get the config's baseURL.
 	const context = await browser.newContext({
 		...options,
+		extraHTTPHeaders: { 'X-Forwarded-For': deviceAddress() },
 		baseURL: test.info().project.use.baseURL
 	});
 	return context.newPage();

@@ -125,10 +125,19 @@ async function ok(what: string, answer: Promise<IntentResult>): Promise<void> {
 	if (!result.ok) throw new Error(`${what}: ${result.error} ${result.message ?? ''}`);
 }
 
+/**
+ * Where the round's requests say they come from, for a server behind a trusted proxy (the e2e
+ * server): one address per round, like a community centre's wifi (set by realisticRound).
+ * Ignored by a server without TRUST_PROXY.
+ */
+let roundAddress = '10.255.0.1';
+const someAddress = () =>
+	`10.255.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`;
+
 async function post<T>(origin: string, path: string, body: unknown): Promise<T> {
 	const res = await fetch(origin + path, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', 'x-forwarded-for': roundAddress },
 		body: JSON.stringify(body)
 	});
 	if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
@@ -153,6 +162,7 @@ export async function realisticRound(
 		title = 'Luisterronde De Buurtkamer, donderdagmiddag'
 	}: { upTo?: Moment; people?: number; title?: string } = {}
 ): Promise<RealisticRound> {
+	roundAddress = someAddress();
 	const round = await post<CreateRoundResponse>(origin, '/api/rounds', { title });
 	const sockets: ReturnType<typeof connect>['client'][] = [];
 	const facilitator = connect(origin, round.code, round.facilitatorKey);
