@@ -11,6 +11,7 @@ import { test } from './fixtures';
 import { local, newPage } from './helpers';
 import { SIZES, cutOff, device, firstScreen, fit, realistic, type Size } from './screens';
 import type { Moment, RealisticRound } from '../helpers/realisticRound';
+import { DOC_MAP, readKleed } from '../../src/lib/round/doc.ts';
 
 const DEVICES = ['phone', 'tablet', 'tabletLandscape'] as const satisfies readonly Size[];
 
@@ -97,6 +98,19 @@ function headerRows(page: Page): Promise<number> {
 
 const SAMIRA = 12;
 
+/** The bar at the bottom of a participant's screen (hand, sound, rules). */
+const BAR = 'Hand, geluid en afspraken';
+
+/** Where the bar at the bottom begins (the viewport's height when there is none). */
+function barTop(page: Page): Promise<number> {
+	return page.evaluate(
+		(label) =>
+			document.querySelector(`[aria-label="${label}"]`)?.getBoundingClientRect().top ??
+			window.innerHeight,
+		BAR
+	);
+}
+
 test('the first screen of a phone, a tablet and a tablet on its side carries the step and its main action, at every moment', async ({
 	browser
 }) => {
@@ -123,16 +137,44 @@ test('the first screen of a phone, a tablet and a tablet on its side carries the
 		for (const size of DEVICES) {
 			const page = pages[size];
 			const where = `${moment} × ${size} (${SIZES[size].width}x${SIZES[size].height})`;
-			await expect(page.getByText(STEP_NAME[moment]).first()).toBeVisible();
 			const main = MAIN[moment].at(page);
-			await expect(main).toBeAttached();
+			if (moment !== 'ended') {
+				await expect(page.getByRole('status').filter({ hasText: 'Nu bezig' })).toContainText(
+					STEP_NAME[moment]
+				);
+			}
+			await expect(main).toBeVisible();
 			await page.evaluate(() => document.fonts.ready);
+			// KLEED_SHOTS=dir: the first screens as pictures, to look at.
+			if (process.env.KLEED_SHOTS) {
+				await page.evaluate(() => window.scrollTo(0, 0));
+				await page.screenshot({ path: `${process.env.KLEED_SHOTS}-${moment}-${size}.png` });
+			}
 			const at = await firstScreen(main);
 			const page_ = await fit(page);
 			figures.push(
 				`${where}: page ${page_.scrollHeight} px, ${MAIN[moment].what} at y=${at.top}–${at.bottom}`
 			);
-			if (!at.inside) problems.push(`${where}: ${MAIN[moment].what} is not on the first screen`);
+			// What the bar at the bottom covers is not on the first screen (unless it is in the bar).
+			const bar = await barTop(page);
+			const inBar = await main.evaluate(
+				(el, label) => el.closest(`[aria-label="${label}"]`) !== null,
+				BAR
+			);
+			if (!at.inside || (!inBar && at.bottom > bar))
+				problems.push(`${where}: ${MAIN[moment].what} is not on the first screen`);
+			if (moment !== 'ended') {
+				// One tap away, on the first screen: who I am, the hand, the sound, the rules.
+				for (const [what, tool] of [
+					['who I am', page.getByText('Je naam: Samira')],
+					['the hand', page.getByRole('button', { name: /^Hand (opsteken|omlaag)$/ })],
+					['the sound', page.getByRole('button', { name: 'Geluid', exact: true })],
+					['the rules', page.getByRole('button', { name: 'Afspraken', exact: true })]
+				] as const) {
+					if (!(await firstScreen(tool)).inside)
+						problems.push(`${where}: ${what} is not one tap away`);
+				}
+			}
 			if (page_.scrollWidth > page_.width)
 				problems.push(`${where}: the page is wider than the screen (${page_.scrollWidth})`);
 			for (const cut of await cutOff(page)) problems.push(`${where}: cut off: ${cut}`);
@@ -147,5 +189,233 @@ test('the first screen of a phone, a tablet and a tablet on its side carries the
 		.info()
 		.annotations.push({ type: 'participant-first-screens', description: figures.join('; ') });
 	expect(problems).toEqual([]);
+	r.close();
+});
+
+/**
+ * A finger on a touch screen, through Chromium's own touch input: each tap carries its time, and
+ * Chromium counts taps on one spot within its double-tap time as one double tap (the second
+ * click has `detail` 2), by those times. So a test can wait for a signal between the two taps of
+ * a double tap (the first one answered, the list re-drawn) and still have them count as one.
+ */
+async function finger(page: Page) {
+	const cdp = await page.context().newCDPSession(page);
+	let clock = Date.now() / 1000;
+	const tapAt = async (point: { x: number; y: number }, at: number) => {
+		await cdp.send('Input.dispatchTouchEvent', {
+			type: 'touchStart',
+			touchPoints: [point],
+			timestamp: at
+		});
+		await cdp.send('Input.dispatchTouchEvent', {
+			type: 'touchEnd',
+			touchPoints: [],
+			timestamp: at + 0.03
+		});
+	};
+	return {
+		/** Taps `target` twice: the second 150 ms after the first, by the taps' own clock. */
+		async doubleTap(target: Locator, between: (point: { x: number; y: number }) => Promise<void>) {
+			const box = (await target.boundingBox())!;
+			const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+			clock += 10;
+			await tapAt(point, clock);
+			await between(point);
+			await tapAt(point, clock + 0.15);
+		},
+		/** One tap, long after any other: a new press. */
+		async tap(target: Locator) {
+			const box = (await target.boundingBox())!;
+			clock += 10;
+			await tapAt({ x: box.x + box.width / 2, y: box.y + box.height / 2 }, clock);
+		}
+	};
+}
+
+/** The button under a point of the screen, by its text (what a finger there would press). */
+function under(page: Page, point: { x: number; y: number }): Promise<string> {
+	return page.evaluate(({ x, y }) => {
+		const el = document.elementFromPoint(x, y);
+		console.log('DEBUG', x, y, scrollY, el?.outerHTML.slice(0, 200));
+		return el?.closest('button')?.textContent?.trim() ?? '';
+	}, point);
+}
+
+/**
+ * The page's sync socket, through the test: counts the intents it sends, and can hold what the
+ * server says (answers and doc updates) to show the page as it is before the server confirms.
+ */
+async function wire(page: Page) {
+	const sent: string[] = [];
+	let holding = false;
+	const held: (() => void)[] = [];
+	await page.routeWebSocket(/\/sync\//, (ws) => {
+		const server = ws.connectToServer();
+		ws.onMessage((message) => {
+			sent.push(typeof message === 'string' ? message : message.toString('utf8'));
+			server.send(message);
+		});
+		server.onMessage((message) => {
+			if (holding) held.push(() => ws.send(message));
+			else ws.send(message);
+		});
+	});
+	return {
+		/** How many intents of this type the page sent. */
+		count: (type: string) => sent.filter((m) => m.includes(`"type":"${type}"`)).length,
+		hold: () => (holding = true),
+		release: () => {
+			holding = false;
+			for (const send of held.splice(0)) send();
+		}
+	};
+}
+
+const HENK = 13;
+
+test('a heart: a double tap gives it once and does not take it back; it says "Wordt verstuurd…" until the server has it; only "Hart terugnemen" takes it back', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const r = await realistic({ upTo: 'vote' });
+	const person = r.people[HENK]!;
+	const page = await newPage(browser, device('phone'));
+	const socket = await wire(page);
+	await page
+		.context()
+		.addInitScript(([key, value]) => window.localStorage.setItem(key, value), [
+			`kleed:participant:${r.round.code}`,
+			JSON.stringify({ ...person, send: undefined })
+		] as const);
+	await page.goto(local(r.round.links.participant));
+	const story = 'Sinds de verhuizing slaap ik slecht';
+	const heart = page.getByRole('button', { name: new RegExp(`^Hart voor: ${story}`) });
+	await expect(heart).toHaveAttribute('aria-pressed', 'false');
+	await expect(page.getByText('12 van de 15 hebben gestemd')).toBeVisible();
+	await heart.scrollIntoViewIfNeeded();
+	const hand = await finger(page);
+
+	socket.hold();
+	await hand.doubleTap(heart, async () => {
+		// Before the server answers, the heart shows as given, and as on its way.
+		await expect(heart).toHaveAttribute('aria-pressed', 'true');
+		await expect(heart).toHaveAttribute('data-pending', 'true');
+		await expect(heart).toContainText('Wordt verstuurd…');
+		await expect(page.getByRole('status').filter({ hasText: 'Wordt verstuurd…' })).toBeVisible();
+		socket.release();
+		// Confirmed: no longer pending. The second tap of the double tap comes now.
+		await expect(heart).not.toHaveAttribute('data-pending');
+		await expect(heart).toContainText('Jouw hart');
+	});
+	await expect(page.getByText('13 van de 15 hebben gestemd')).toBeVisible();
+	// A later, separate tap on one's own heart keeps it too.
+	await hand.tap(heart);
+	// Whatever those taps sent went out before the hand's raise, on the same socket.
+	await page.getByRole('button', { name: 'Hand opsteken' }).tap();
+	await expect(page.getByText('Je hand is omhoog. Je bent 1e in de rij.')).toBeVisible();
+	await expect(heart).toHaveAttribute('aria-pressed', 'true');
+	await expect(page.getByText('Je hart is gegeven. Je mag nog wisselen.')).toBeVisible();
+	expect(socket.count('vote.cast')).toBe(1);
+	expect(socket.count('vote.clear')).toBe(0);
+
+	// Taking it back is its own button.
+	await page.getByRole('button', { name: 'Hart terugnemen' }).tap();
+	await expect(heart).toHaveAttribute('aria-pressed', 'false');
+	await expect(page.getByText('12 van de 15 hebben gestemd')).toBeVisible();
+	expect(socket.count('vote.clear')).toBe(1);
+	r.close();
+});
+
+test('"Weghalen": a double tap removes one object, though the next one\'s button is under the finger by the second tap; the hand goes up once', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const r = await realistic({ upTo: 'opening' });
+	const samira = r.people[SAMIRA]!;
+	// Samira has one object on the kleed; two more, so that rows follow rows.
+	for (const icon of ['book', 'music'] as const) {
+		const placed = await samira.send({ type: 'kleed.place', id: `obj-extra-${icon}`, icon });
+		expect(placed.ok).toBe(true);
+	}
+	const page = await asPerson(browser, 'phone', r, SAMIRA);
+	const sent: string[] = [];
+	const count = (type: string) => sent.filter((m) => m.includes(`"type":"${type}"`)).length;
+	page.on('websocket', (ws) => ws.on('framesent', (frame) => sent.push(frame.payload.toString())));
+	await page.reload();
+	const mine = page.getByRole('list', { name: 'Van jou op het kleed' }).getByRole('listitem');
+	await expect(mine).toHaveCount(3);
+	const first = mine.first().getByRole('button', { name: /^Weghalen/ });
+	// In the middle of the screen: clear of the bar at the bottom. Without scroll anchoring (as
+	// in Safari on an iPad): Chromium would scroll along with a removed row and keep the next one
+	// where it was; without it, the list closes up under the finger.
+	await first.evaluate((el) => {
+		document.documentElement.style.overflowAnchor = 'none';
+		document.body.style.overflowAnchor = 'none';
+		el.scrollIntoView({ block: 'center' });
+	});
+	const finger_ = await finger(page);
+	let nextUnderFinger = '';
+	page.on('console', (msg) => console.log(msg.text()));
+	console.log('before', await first.boundingBox(), await page.evaluate(() => scrollY));
+	await finger_.doubleTap(first, async (point) => {
+		await expect(mine).toHaveCount(2);
+		// The list closed up: the next object's "Weghalen" is where the finger is.
+		nextUnderFinger = await under(page, point);
+	});
+	expect(nextUnderFinger).toMatch(/^Weghalen/);
+
+	// The hand: a double tap raises it, and does not lower it again.
+	const raise = page.getByRole('button', { name: 'Hand opsteken' });
+	await finger_.doubleTap(raise, async () => {
+		await expect(page.getByText('Je hand is omhoog. Je bent 1e in de rij.')).toBeVisible();
+	});
+	// Whatever the second taps sent went out before this, on the same socket.
+	await page.getByRole('button', { name: 'Boek' }).tap();
+	await expect(page.getByText('Boek ligt op het kleed.')).toBeVisible();
+	await expect(mine).toHaveCount(3);
+	await expect(page.getByText('Je hand is omhoog. Je bent 1e in de rij.')).toBeVisible();
+	expect(count('kleed.remove')).toBe(1);
+	expect(count('hand.lower')).toBe(0);
+	// And the round agrees: Samira has three objects on the kleed, her hand is up.
+	await r.steer.fence();
+	const hers = readKleed(r.doc.getMap(DOC_MAP.kleed)).filter((o) => o.by === samira.participantId);
+	expect(hers).toHaveLength(3);
+	r.close();
+});
+
+test('the question to the teller is on her first screen; a double tap on "Ja" answers once', async ({
+	browser
+}) => {
+	test.setTimeout(120_000);
+	const r = await realistic({ upTo: 'tie' });
+	const pages: Page[] = [];
+	for (const size of DEVICES) pages.push(await asPerson(browser, size, r, 1));
+	const sent: string[] = [];
+	pages[0]!.on('websocket', (ws) =>
+		ws.on('framesent', (frame) => sent.push(frame.payload.toString()))
+	);
+	await pages[0]!.reload();
+	expect((await r.steer({ type: 'choice.pick', storyId: r.stories[1]! })).ok).toBe(true);
+	for (const [i, page] of pages.entries()) {
+		const question = page.getByRole('region', { name: 'Wil je hier meer over vertellen?' });
+		await expect(question).toBeVisible();
+		const yes = question.getByRole('button', { name: 'Ja', exact: true });
+		const at = await firstScreen(yes);
+		expect(at.inside && at.bottom <= (await barTop(page)), `${DEVICES[i]}: "Ja" at ${at.top}`).toBe(
+			true
+		);
+	}
+	const phone = pages[0]!;
+	const yes = phone.getByRole('button', { name: 'Ja', exact: true });
+	await (
+		await finger(phone)
+	).doubleTap(yes, async () => {
+		await expect(
+			phone.getByRole('region', { name: 'Wil je hier meer over vertellen?' })
+		).toHaveCount(0);
+	});
+	await phone.getByRole('button', { name: 'Hand opsteken' }).tap();
+	await expect(phone.getByText('Je hand is omhoog. Je bent 1e in de rij.')).toBeVisible();
+	expect(sent.filter((m) => m.includes('"type":"consent.answer"'))).toHaveLength(1);
 	r.close();
 });
