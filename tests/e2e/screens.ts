@@ -122,7 +122,8 @@ export function overlaps(page: Page, selector: string, slack = 1): Promise<strin
 /**
  * Visible elements whose content is wider than their box and is clipped (overflow hidden or
  * clip, or text running out of the viewport): something a person cannot read in full. Elements
- * meant to scroll (overflow auto or scroll) and visually hidden ones do not count.
+ * meant to scroll (overflow auto or scroll) and visually hidden ones (the `.visually-hidden` class
+ * or the same clip inline, e.g. a step name kept for screen readers on a phone) do not count.
  */
 export function cutOff(page: Page, within = 'body'): Promise<string[]> {
 	return page.evaluate((within) => {
@@ -130,8 +131,17 @@ export function cutOff(page: Page, within = 'body'): Promise<string[]> {
 		const root = document.querySelector(within);
 		if (!root) return found;
 		const viewport = document.documentElement.clientWidth;
+		// Text only for screen readers: clipped to nothing on purpose (the `.visually-hidden` way).
+		const forScreenReaders = (el: HTMLElement) => {
+			for (let e: HTMLElement | null = el; e && e !== root; e = e.parentElement) {
+				const style = getComputedStyle(e);
+				if (style.position === 'absolute' && style.clip === 'rect(0px, 0px, 0px, 0px)') return true;
+			}
+			return false;
+		};
 		for (const el of root.querySelectorAll<HTMLElement>('*')) {
 			if (!el.checkVisibility() || el.closest('.visually-hidden, [inert]')) continue;
+			if (forScreenReaders(el)) continue;
 			if (el instanceof SVGElement) continue;
 			const style = getComputedStyle(el);
 			const scrolls = /auto|scroll/.test(style.overflowX);

@@ -12,6 +12,8 @@ export class OwnVote {
 	/** Answers to vote.mine can cross; only the latest question counts. */
 	#asked = 0;
 	#lastRound = -1;
+	/** The change on its way to the server: the same change again sends nothing more. */
+	#sending: { round: number; storyId: string | null; answer: Promise<IntentResult> } | null = null;
 	readonly #send: Send;
 	/** The vote round as the doc has it now (read at call time, not from a `$derived`). */
 	readonly #round: () => number;
@@ -55,15 +57,20 @@ export class OwnVote {
 		this.refresh();
 	}
 
-	async #change(storyId: string | null, send: () => Promise<IntentResult>) {
-		this.#mine = { round: this.#round(), storyId };
+	#change(storyId: string | null, send: () => Promise<IntentResult>): Promise<IntentResult> {
+		const round = this.#round();
+		const sending = this.#sending;
+		// A double tap, or a second press before the answer: one intent, one answer for both.
+		if (sending && sending.round === round && sending.storyId === storyId) return sending.answer;
+		this.#mine = { round, storyId };
 		// A question still on its way would answer with the heart from before this change.
 		this.#asked++;
-		try {
-			return await send();
-		} finally {
+		const answer = send().finally(() => {
+			if (this.#sending?.answer === answer) this.#sending = null;
 			this.refresh();
-		}
+		});
+		this.#sending = { round, storyId, answer };
+		return answer;
 	}
 }
 

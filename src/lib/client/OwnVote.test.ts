@@ -90,4 +90,31 @@ describe('OwnVote', () => {
 		await flush();
 		expect(own.in(1)).toBe('s1');
 	});
+
+	it('sends a heart given twice before the answer once; both presses get that answer', async () => {
+		const { own, asked, flush } = setup();
+		const first = own.cast('s1');
+		const second = own.cast('s1');
+		expect(asked.map((q) => q.intent.type)).toEqual(['vote.cast']);
+		asked[0]!.answer({});
+		await expect(first).resolves.toMatchObject({ ok: true });
+		await expect(second).resolves.toMatchObject({ ok: true });
+		await flush();
+		// Once answered, a new press is a new intent (the server may know another heart by now).
+		void own.cast('s1');
+		expect(asked.filter((q) => q.intent.type === 'vote.cast')).toHaveLength(2);
+	});
+
+	it('still sends a change to another story while one is on its way', async () => {
+		const { own, asked } = setup();
+		void own.cast('s1');
+		void own.cast('s2');
+		void own.cast('s1');
+		expect(asked.map((q) => q.intent)).toEqual([
+			{ type: 'vote.cast', storyId: 's1' },
+			{ type: 'vote.cast', storyId: 's2' },
+			{ type: 'vote.cast', storyId: 's1' }
+		]);
+		expect(own.in(1)).toBe('s1');
+	});
 });
