@@ -133,7 +133,7 @@ export class LiveRound implements FlushedRound {
 	}
 
 	async #load(): Promise<void> {
-		let loadedRows = 0;
+		let loadedRows: number;
 		try {
 			const updates = await this.#options.persistence.load(this.code);
 			if (this.#state !== 'loading') return;
