@@ -1,5 +1,5 @@
 import type { Db } from './db.ts';
-import type { StorageHealth } from './StorageHealth.ts';
+import type { StorageHealth, StorageState } from './StorageHealth.ts';
 
 export interface PendingUpdate {
 	code: string;
@@ -17,6 +17,11 @@ export interface DocPersistence {
 	append(batch: readonly PendingUpdate[]): void;
 	/** Replaces a round's log by one update holding its whole state. */
 	replace(code: string, state: Uint8Array): void;
+	/**
+	 * Whether changes can be saved now (absent: always). While faulted, checked again with a small
+	 * real write at most once a second (StorageHealth).
+	 */
+	storageState?(): StorageState;
 }
 
 /** The doc log in SQLite (table `doc_updates`). */
@@ -57,6 +62,7 @@ export class DocStore implements DocPersistence {
 		if (batch.length === 0) return;
 		try {
 			this.#appendBatch(batch);
+			this.#health?.succeeded();
 		} catch (err) {
 			this.#health?.failed(err); // a full disk shows in /api/health
 			throw err;
@@ -64,6 +70,15 @@ export class DocStore implements DocPersistence {
 	}
 
 	replace(code: string, state: Uint8Array): void {
-		this.#replace(code, state);
+		try {
+			this.#replace(code, state);
+		} catch (err) {
+			this.#health?.failed(err);
+			throw err;
+		}
+	}
+
+	storageState(): StorageState {
+		return this.#health?.state() ?? 'ok';
 	}
 }

@@ -185,15 +185,46 @@ export class RoundStore {
 		this.#db.prepare('UPDATE rounds SET locked = ? WHERE code = ?').run(locked ? 1 : 0, code);
 	}
 
-	/** Lets a waiting person in; false when there is no such waiting person. */
-	admit(code: string, id: string): boolean {
-		return (
-			this.#db
-				.prepare(
-					'UPDATE participants SET waiting = 0 WHERE round_code = ? AND id = ? AND waiting = 1'
-				)
-				.run(code, id).changes > 0
-		);
+	/**
+	 * Lets a waiting person in; false when there is no such waiting person, `full` when the round
+	 * already holds ROUND_LIMITS.maxParticipants people (nobody is let in then).
+	 */
+	admit(code: string, id: string): boolean | 'full' {
+		return this.#db.transaction(() => {
+			if ((this.#countPeople.get(code, 0)?.n ?? 0) >= this.#limits.maxParticipants) {
+				const waiting = this.#db
+					.prepare('SELECT 1 FROM participants WHERE round_code = ? AND id = ? AND waiting = 1')
+					.get(code, id);
+				return waiting ? 'full' : false;
+			}
+			return (
+				this.#db
+					.prepare(
+						'UPDATE participants SET waiting = 0 WHERE round_code = ? AND id = ? AND waiting = 1'
+					)
+					.run(code, id).changes > 0
+			);
+		})();
+	}
+
+	/**
+	 * Adds someone without a device (a facilitator's `person.add`, with the id the facilitator's
+	 * device chose). Ids are unique across all rounds: one already used anywhere is `id_taken`, a
+	 * full round is `full`; neither is an error of the server.
+	 */
+	addPersonWithoutDevice(
+		code: string,
+		id: string,
+		input: { name: string; presence: Presence }
+	): 'added' | 'id_taken' | 'full' {
+		try {
+			this.addParticipant(code, input, { hasDevice: false, id });
+			return 'added';
+		} catch (err) {
+			if (err instanceof RoundFull) return 'full';
+			if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'id_taken';
+			throw err;
+		}
 	}
 
 	/** Removes a person (or a waiting one): their token stops working at once. */

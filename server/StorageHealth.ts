@@ -35,6 +35,11 @@ export class StorageHealth {
 		return true;
 	}
 
+	/** A real write succeeded: the storage can save again (no need to wait for the probe). */
+	succeeded(): void {
+		this.#state = 'ok';
+	}
+
 	/** The storage's state now; while faulted, checked again with a small real write. */
 	state(): StorageState {
 		if (this.#state === 'ok') return 'ok';

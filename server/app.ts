@@ -64,7 +64,7 @@ export function intentServices(db: Db, rounds: RoundStore): IntentServices {
 	return {
 		ballots: new BallotBox(db),
 		addPerson: (code, id, name, presence) =>
-			rounds.addParticipant(code, { name, presence }, { hasDevice: false, id }),
+			rounds.addPersonWithoutDevice(code, id, { name, presence }),
 		setLocked: (code, locked) => rounds.setLocked(code, locked),
 		admit: (code, id) => rounds.admit(code, id),
 		removePerson: (code, id) => rounds.removeParticipant(code, id),
@@ -106,7 +106,8 @@ export function createKleed({
 			rounds.erase(code);
 			guard.erased(code);
 		},
-		limits: { idleUnloadMs: config.idleUnloadMs, ...limits }
+		limits: { idleUnloadMs: config.idleUnloadMs, ...limits },
+		maxDocBytes: roundLimits?.maxDocBytes
 	});
 	const handleApi = createApi({
 		rounds,

@@ -6,8 +6,11 @@ export interface FlushedRound {
 	readonly code: string;
 	/** Sends an update that is now stored to the round's connections. */
 	sendUpdate(update: Uint8Array): void;
-	/** The round's updates could not be stored: what it holds in memory is not durable. */
-	storageFailed(): void;
+	/**
+	 * The round's `updates` (already applied in memory, in order) could not be stored; `err` says
+	 * why. The round decides what to do with them (see LiveRound.storageFailed).
+	 */
+	storageFailed(updates: Uint8Array[], err: unknown): void;
 	/** Sends the awareness changes of this loop turn. */
 	sendAwareness(): void;
 }
@@ -115,15 +118,15 @@ export class Flusher {
 			for (const { round, update } of batch) {
 				if (!failed.has(round)) round.sendUpdate(update);
 			}
-			for (const round of failed) round.storageFailed();
+			for (const [round, { updates, err }] of failed) round.storageFailed(updates, err);
 		}
 		for (const fn of after) fn();
 		for (const round of awarenessRounds) round.sendAwareness();
 	}
 
-	/** Returns the rounds whose updates could not be written. */
-	#persist(batch: Pending[]): Set<FlushedRound> {
-		const failed = new Set<FlushedRound>();
+	/** Returns the rounds whose updates could not be written, with their updates and the error. */
+	#persist(batch: Pending[]): Map<FlushedRound, { updates: Uint8Array[]; err: unknown }> {
+		const failed = new Map<FlushedRound, { updates: Uint8Array[]; err: unknown }>();
 		try {
 			this.#persistence.append(batch.map(({ round, update }) => ({ code: round.code, update })));
 			return failed;
@@ -139,7 +142,7 @@ export class Flusher {
 				this.#persistence.append(updates.map((update) => ({ code: round.code, update })));
 			} catch (err) {
 				this.#log.error({ round: round.code, err }, 'writing updates failed');
-				failed.add(round);
+				failed.set(round, { updates, err });
 			}
 		}
 		return failed;

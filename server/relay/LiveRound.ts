@@ -3,19 +3,24 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { CloseCodeName } from '../../src/lib/protocol.ts';
 import { SERVER_ORIGIN, type IntentServices } from '../../src/lib/round/apply.ts';
+import type { IntentOutcome } from '../../src/lib/round/intents.ts';
 import type { DocPersistence } from '../DocStore.ts';
+import { storageFault } from '../StorageHealth.ts';
 import type { Identity } from '../RoundStore.ts';
 import { Connection, type ConnectionOptions } from './Connection.ts';
 import type { Flusher, FlushedRound } from './Flusher.ts';
 import { FrameHandler } from './FrameHandler.ts';
 import { AwarenessOutbox } from './AwarenessOutbox.ts';
 import { awarenessFrame, updateFrame } from './frames.ts';
-import type { RelayLimits } from './limits.ts';
+import { ROUND_LIMITS, type RelayLimits } from './limits.ts';
 import { RoundAwareness } from './RoundAwareness.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';
 
 /** Above this many stored updates, a freshly loaded round rewrites its log as one row. */
 const COMPACT_ON_LOAD_ABOVE = 100;
+
+/** While changes cannot be saved, the round tries to write them again this often. */
+const RETRY_UNSAVED_MS = 1000;
 
 /** Transaction origin of updates replayed from storage. */
 const PERSISTENCE_ORIGIN = 'persistence';
@@ -30,6 +35,8 @@ export interface LiveRoundOptions {
 	flusher: Flusher;
 	services: IntentServices;
 	limits: RelayLimits;
+	/** The round's stored doc may grow to this many bytes (ROUND_LIMITS.maxDocBytes). */
+	maxDocBytes?: number;
 	log: Logger;
 	/** The round has left memory (unloaded, failed or discarded): the owner forgets it. */
 	onUnloaded(round: LiveRound): void;
@@ -54,6 +61,11 @@ export class LiveRound implements FlushedRound {
 	#loading: Promise<void> | null = null;
 	#queue: [Connection, Uint8Array][] = [];
 	#idleTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Bytes of the round's stored doc: what was loaded plus every update since. */
+	#docBytes = 0;
+	/** Updates applied in memory that could not be stored (a full disk): written when space returns. */
+	#unsaved: Uint8Array[] = [];
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #awareness: RoundAwareness;
 	/** Each connection's awareness, sent at a pace (see AwarenessOutbox). */
 	readonly #outboxes = new Map<Connection, AwarenessOutbox>();
@@ -83,6 +95,7 @@ export class LiveRound implements FlushedRound {
 			services: options.services,
 			// What an intent may do to this round beyond its doc.
 			control: {
+				refuseWrites: () => this.#refuseWrites(),
 				disconnect: (participantId) =>
 					this.closeWhere((c) => c.identity.participantId === participantId, 'removed'),
 				// After the intent's answer has gone out: the erase closes every connection.
@@ -120,9 +133,11 @@ export class LiveRound implements FlushedRound {
 	}
 
 	async #load(): Promise<void> {
+		let loadedRows: number;
 		try {
 			const updates = await this.#options.persistence.load(this.code);
 			if (this.#state !== 'loading') return;
+			loadedRows = updates.length;
 			Y.transact(
 				this.doc,
 				() => {
@@ -130,18 +145,29 @@ export class LiveRound implements FlushedRound {
 				},
 				PERSISTENCE_ORIGIN
 			);
-			if (updates.length > COMPACT_ON_LOAD_ABOVE) {
-				this.#options.persistence.replace(this.code, Y.encodeStateAsUpdate(this.doc));
-			}
+			this.#docBytes = updates.reduce((sum, update) => sum + update.length, 0);
 			// Only now: loading replays what is already stored (nothing to write, nobody to tell),
 			// and with a listener attached Yjs would encode every loaded change to emit it.
 			this.doc.on('update', (update: Uint8Array) => {
+				this.#docBytes += update.length;
 				this.#flusher.enqueue(this, update);
 			});
 		} catch (err) {
+			// Nothing to serve: every connection is told to come back (4500), the round leaves memory.
 			this.#log.error({ round: this.code, err }, 'loading the round failed');
-			this.storageFailed();
+			this.closeWhere(() => true, 'serverError');
+			this.#dispose();
 			return;
+		}
+		if (loadedRows > COMPACT_ON_LOAD_ABOVE) {
+			// On a full disk this fails; the log is still complete, and the round is served anyway.
+			try {
+				const state = Y.encodeStateAsUpdate(this.doc);
+				this.#options.persistence.replace(this.code, state);
+				this.#docBytes = state.length;
+			} catch (err) {
+				this.#log.error({ round: this.code, err }, 'compacting the round failed');
+			}
 		}
 		this.#state = 'live';
 		for (const conn of this.connections) this.#start(conn);
@@ -225,12 +251,78 @@ export class LiveRound implements FlushedRound {
 	}
 
 	/**
-	 * Storage failed: what is in memory may not be durable. Drop it and tell clients to reconnect;
-	 * they get the round as it was stored, and a facilitator's device sends its queued intents again.
+	 * The round's `updates` could not be written. A storage fault (a full disk, say): the round stays
+	 * live and keeps serving what is in memory; the updates are sent (they are in the doc everyone
+	 * reads) and kept, and written as soon as the storage takes them again (tried once a second).
+	 * Meanwhile intents that would write are answered `storage_full`/`storage_error` (the
+	 * facilitator's console says so in plain words), and /api/health reports the fault. Closing
+	 * every socket instead made clients reconnect into the same fault, again and again.
+	 *
+	 * Any other failure (a bug, a constraint): what is in memory cannot be stored at all. Drop it
+	 * and tell clients to reconnect (4500); they get the round as it was stored.
 	 */
-	storageFailed(): void {
-		this.closeWhere(() => true, 'serverError');
-		this.#dispose();
+	storageFailed(updates: Uint8Array[], err: unknown): void {
+		if (this.#state !== 'live' || storageFault(err) === null) {
+			this.closeWhere(() => true, 'serverError');
+			this.#dispose();
+			return;
+		}
+		if (this.#unsaved.length === 0) {
+			this.#log.warn({ round: this.code }, 'changes cannot be saved; kept in memory meanwhile');
+		}
+		this.#unsaved.push(...updates);
+		for (const update of updates) this.sendUpdate(update);
+		this.#scheduleRetry();
+	}
+
+	/** True when nothing is left unsaved (or it was written now). */
+	#writeUnsaved(): boolean {
+		if (this.#unsaved.length === 0) return true;
+		try {
+			this.#options.persistence.append(
+				this.#unsaved.map((update) => ({ code: this.code, update }))
+			);
+		} catch (err) {
+			if (storageFault(err) === null) this.#log.error({ round: this.code, err }, 'saving failed');
+			return false;
+		}
+		this.#log.info({ round: this.code, updates: this.#unsaved.length }, 'unsaved changes saved');
+		this.#unsaved = [];
+		return true;
+	}
+
+	#scheduleRetry(): void {
+		if (this.#retryTimer !== null || this.#state !== 'live') return;
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			if (this.#state === 'live' && !this.#writeUnsaved()) this.#scheduleRetry();
+		}, RETRY_UNSAVED_MS);
+		this.#retryTimer.unref?.();
+	}
+
+	/** Why intents that would write are refused now, or null (see RoundControl.refuseWrites). */
+	#refuseWrites(): IntentOutcome | null {
+		const maxDocBytes = this.#options.maxDocBytes ?? ROUND_LIMITS.maxDocBytes;
+		if (this.#docBytes >= maxDocBytes) {
+			return {
+				ok: false,
+				error: 'too_large',
+				message: `the round holds as much as it may (${maxDocBytes} bytes); nothing more is saved`
+			};
+		}
+		const storageState = () => this.#options.persistence.storageState?.() ?? 'ok';
+		let state = storageState();
+		if (state === 'ok') {
+			if (this.#writeUnsaved()) return null;
+			state = storageState();
+		}
+		return state === 'error'
+			? { ok: false, error: 'storage_error', message: 'the server cannot save changes now' }
+			: {
+					ok: false,
+					error: 'storage_full',
+					message: 'the server is full: changes cannot be saved'
+				};
 	}
 
 	/** Writes the whole state as one row and frees the memory. */
@@ -238,6 +330,9 @@ export class LiveRound implements FlushedRound {
 		if (this.#state === 'unloaded') return;
 		if (this.#state === 'live') {
 			this.#flusher.flush();
+			if (!this.#writeUnsaved()) {
+				this.#log.error({ round: this.code }, 'unloading a round whose changes could not be saved');
+			}
 			try {
 				this.#options.persistence.replace(this.code, Y.encodeStateAsUpdate(this.doc));
 			} catch (err) {
@@ -259,6 +354,8 @@ export class LiveRound implements FlushedRound {
 	#dispose(): void {
 		this.#state = 'unloaded';
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#unsaved = [];
 		this.#queue = [];
 		for (const outbox of this.#outboxes.values()) outbox.close();
 		this.#outboxes.clear();
@@ -271,7 +368,10 @@ export class LiveRound implements FlushedRound {
 		if (this.#idleTimer) clearTimeout(this.#idleTimer);
 		this.#idleTimer = setTimeout(() => {
 			this.#idleTimer = null;
-			if (this.connections.size === 0) this.unload();
+			if (this.connections.size !== 0) return;
+			// Changes that could not be saved stay in memory until they can.
+			if (this.#writeUnsaved()) this.unload();
+			else this.#startIdleTimer();
 		}, this.#options.limits.idleUnloadMs);
 		this.#idleTimer.unref?.();
 	}

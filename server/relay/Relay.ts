@@ -28,6 +28,7 @@ export class Relay {
 	readonly #services: IntentServices;
 	readonly #log: Logger;
 	readonly #onErase: (code: string) => void;
+	readonly #maxDocBytes: number | undefined;
 	readonly #heartbeat: ReturnType<typeof setInterval>;
 	#heartbeatSlice = 0;
 
@@ -36,6 +37,8 @@ export class Relay {
 		services: IntentServices;
 		log: Logger;
 		limits?: Partial<RelayLimits>;
+		/** A round's stored doc may grow to this many bytes (ROUND_LIMITS.maxDocBytes). */
+		maxDocBytes?: number;
 		/** After a `round.erase` intent has discarded a round: erase what is stored. */
 		onErase?: (code: string) => void;
 	}) {
@@ -43,6 +46,7 @@ export class Relay {
 		this.#services = options.services;
 		this.#log = options.log;
 		this.#onErase = options.onErase ?? (() => {});
+		this.#maxDocBytes = options.maxDocBytes;
 		this.limits = { ...DEFAULT_LIMITS, ...options.limits };
 		this.#flusher = new Flusher(options.persistence, options.log);
 		this.#heartbeat = setInterval(() => this.#beat(), this.limits.heartbeatMs / HEARTBEAT_SLICES);
@@ -103,6 +107,7 @@ export class Relay {
 				flusher: this.#flusher,
 				services: this.#services,
 				limits: this.limits,
+				maxDocBytes: this.#maxDocBytes,
 				log: this.#log,
 				onUnloaded: (gone) => {
 					if (this.#rounds.get(gone.code) === gone) this.#rounds.delete(gone.code);

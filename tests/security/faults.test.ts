@@ -6,8 +6,18 @@ import { expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_MAP, type RaisedHand, type VoteFields } from '../../src/lib/round/doc.ts';
 import { childServerSuite } from '../helpers/childSuite.ts';
+import { intents } from '../helpers/intents.ts';
 import { rawClient, updateFrame } from '../helpers/rawClient.ts';
-import { createRound, joinRound, startInProcess, tempDir, until } from '../helpers/server.ts';
+import {
+	createRound,
+	joinRound,
+	provider,
+	startInProcess,
+	synced,
+	tempDir,
+	until,
+	type Running
+} from '../helpers/server.ts';
 
 const suite = childServerSuite();
 const device = suite.device;
@@ -254,3 +264,110 @@ it(
 		}
 	}
 );
+
+it(
+	'a full disk in a live round: nobody is closed, intents say so, health says full, and it saves again by itself',
+	{ timeout: 60_000 },
+	async () => {
+		const dir = tempDir();
+		const server = await startInProcess(dir.path);
+		const devices: { destroy(): void }[] = [];
+		try {
+			const base = `http://127.0.0.1:${server.port}`;
+			const health = async () => {
+				const res = await fetch(`${base}/api/health`);
+				return { status: res.status, body: (await res.json()) as { ok: boolean; storage: string } };
+			};
+			const live = async (code: string, token: string) => {
+				const d = provider(server.port, code, token);
+				devices.push(d);
+				await synced(d.provider);
+				return { ...d, send: intents(d.provider), closes: [] as number[] };
+			};
+			const round = await createRound(server.port);
+			const anna = await joinRound(server.port, round.code, 'Anna');
+			const f = await live(round.code, round.facilitatorKey);
+			const a = await live(round.code, anna.token);
+			for (const d of [f, a]) {
+				d.provider.on('connection-close', (event: CloseEvent | null) =>
+					d.closes.push(event?.code ?? 0)
+				);
+			}
+			expect((await a.send({ type: 'join', presence: 'room' })).ok).toBe(true);
+
+			// A real SQLite fault: the database may not grow by one page more (SQLITE_FULL), and the
+			// pages it has are filled up, as on a full disk.
+			const db = server.kleed.db;
+			db.exec('CREATE TABLE filler (data BLOB)');
+			db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+			const fill = db.prepare('INSERT INTO filler (data) VALUES (zeroblob(?))');
+			for (const size of [65536, 4096, 512, 64, 8, 1]) {
+				try {
+					for (;;) fill.run(size);
+				} catch (err) {
+					if ((err as { code?: string }).code !== 'SQLITE_FULL') throw err;
+				}
+			}
+
+			// The facilitator goes on working. A change that could not be written stays in memory
+			// (and on everyone's screen); what comes next is refused in plain words.
+			let refused = null;
+			let last = '';
+			// Within one connection's intent burst (30); each text about 300 bytes.
+			for (let n = 0; n < 28 && !refused; n++) {
+				const text = `opwarmer ${n} ${'.'.repeat(280)}`;
+				const result = await f.send({ type: 'text.set', field: 'warmup', text });
+				if (result.ok) last = text;
+				else refused = result;
+			}
+			expect(refused).toMatchObject({ ok: false, error: 'storage_full' });
+			expect(last).not.toBe('');
+			expect(await health()).toMatchObject({ status: 503, body: { ok: false, storage: 'full' } });
+			// Reads go on: a newcomer connects and gets the round as everyone sees it; a vote.mine is
+			// answered; nobody was closed, so nobody reconnects into the fault.
+			const seen = await live(round.code, round.projectorToken);
+			expect(seen.doc.getMap(DOC_MAP.meta).get('warmup')).toBe(last);
+			expect(await a.send({ type: 'vote.mine' })).toMatchObject({ ok: true });
+			expect(await a.send({ type: 'hand.raise' })).toMatchObject({ error: 'storage_full' });
+			expect([...f.closes, ...a.closes]).toEqual([]);
+			expect(f.provider.wsconnected && a.provider.wsconnected).toBe(true);
+
+			// Space returns: health is ok again, the change that waited in memory is written, and
+			// the round takes changes again. A reconnect sees everything.
+			db.pragma('max_page_count = 1073741823');
+			await until(() => storedWarmup(db, round.code) === last, 10_000, 'the waiting change saved');
+			let back = await health();
+			for (let i = 0; i < 100 && back.status !== 200; i++) {
+				await new Promise((r) => setTimeout(r, 50));
+				back = await health();
+			}
+			expect(back).toMatchObject({ status: 200, body: { ok: true, storage: 'ok' } });
+			expect((await f.send({ type: 'text.set', field: 'warmup', text: 'weer bewaard' })).ok).toBe(
+				true
+			);
+			expect((await a.send({ type: 'hand.raise' })).ok).toBe(true);
+			expect(storedWarmup(db, round.code)).toBe('weer bewaard');
+			a.destroy();
+			const again = await live(round.code, anna.token);
+			expect(again.doc.getMap(DOC_MAP.meta).get('warmup')).toBe('weer bewaard');
+			expect(again.doc.getMap(DOC_MAP.hands).has(anna.participantId)).toBe(true);
+			expect(f.closes).toEqual([]);
+		} finally {
+			for (const d of devices) d.destroy();
+			await server.stop();
+			dir.remove();
+		}
+	}
+);
+
+/** The warm-up text as stored in SQLite (not as any memory holds it). */
+function storedWarmup(db: Running['kleed']['db'], code: string): unknown {
+	const doc = new Y.Doc();
+	const rows = db
+		.prepare<[string], { data: Buffer }>('SELECT data FROM doc_updates WHERE round_code = ?')
+		.all(code);
+	for (const row of rows) Y.applyUpdate(doc, new Uint8Array(row.data));
+	const warmup = doc.getMap(DOC_MAP.meta).get('warmup');
+	doc.destroy();
+	return warmup;
+}

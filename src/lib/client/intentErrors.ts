@@ -11,7 +11,11 @@ const errorText: Record<IntentError, () => string> = {
 	conflict: m.intent_error_conflict,
 	not_found: m.intent_error_not_found,
 	rate_limited: m.intent_error_rate_limited,
-	server_error: m.intent_error_server
+	server_error: m.intent_error_server,
+	round_full: m.intent_error_round_full,
+	too_large: m.intent_error_too_large,
+	storage_full: m.intent_error_storage_full,
+	storage_error: m.intent_error_storage
 };
 
 /** The sentence for a failed result, or null when it succeeded. */

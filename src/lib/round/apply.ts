@@ -63,10 +63,14 @@ export interface Ballots {
 /** What intents keep outside the doc: the ballots and the people's rows (with their tokens). */
 export interface IntentServices {
 	ballots: Ballots;
-	addPerson(code: string, id: string, name: string, presence: Presence): void;
 	setLocked(code: string, locked: boolean): void;
-	/** False when nobody with this id is waiting. */
-	admit(code: string, id: string): boolean;
+	/**
+	 * Adds someone without a device. `id_taken`: the id is already used (in any round);
+	 * `full`: the round already holds as many people as it may.
+	 */
+	addPerson(code: string, id: string, name: string, presence: Presence): AddOutcome;
+	/** False when nobody with this id is waiting; `full` when the round has no room for them. */
+	admit(code: string, id: string): boolean | 'full';
 	/** Deletes the person: their token stops working. */
 	removePerson(code: string, id: string): void;
 	setNewcomer(code: string, id: string, on: boolean): void;
@@ -74,8 +78,16 @@ export interface IntentServices {
 	setPresence(code: string, id: string, presence: Presence): void;
 }
 
+/** What adding a person without a device came to (see IntentServices.addPerson). */
+export type AddOutcome = 'added' | 'id_taken' | 'full' | void;
+
 /** What the live round (the relay) does for an intent beyond the doc. */
 export interface RoundControl {
+	/**
+	 * Why the round takes no writing intents now (its doc is at its size cap, or changes cannot be
+	 * saved), or null when it does. Checked before every intent that may write.
+	 */
+	refuseWrites?(): IntentOutcome | null;
 	/** Closes the connections of one participant with `removed` (their device is told kindly). */
 	disconnect(participantId: string): void;
 	/** Erases the round once this intent's answer has gone out (every connection gets 4404). */
@@ -101,6 +113,13 @@ const fail =
 const forbidden = fail('forbidden');
 const conflict = fail('conflict');
 const notFound = fail('not_found');
+const roundFull = fail('round_full');
+
+/**
+ * Intents that write nothing a round stores (or only erase it): still answered when the round's
+ * doc is full or its changes cannot be saved.
+ */
+const WRITES_NOTHING: ReadonlySet<IntentType> = new Set(['vote.mine', 'round.erase']);
 
 /* ---------------------------------------------------------------------------------------------
  * The dispatcher: the table's rules, checked once for every intent
@@ -120,6 +139,10 @@ export function applyIntent(ctx: IntentContext, intent: Intent): IntentOutcome {
 	}
 	if (!facilitator && spec.steps && (meta.step === null || !spec.steps.includes(meta.step))) {
 		return conflict(`this is possible in the ${spec.steps.join('/')} step (now: ${meta.step})`);
+	}
+	if (!WRITES_NOTHING.has(intent.type)) {
+		const refusal = ctx.round.refuseWrites?.() ?? null;
+		if (refusal !== null) return refusal;
 	}
 	const handler = handlers[intent.type] as Handler<IntentType>;
 	return handler(ctx, intent as never);
@@ -641,7 +664,9 @@ const handlers: Handlers = {
 				? { ok: true, data: { participantId: intent.id } }
 				: conflict('this id is already used');
 		}
-		ctx.services.addPerson(ctx.code, intent.id, intent.name, intent.presence);
+		const added = ctx.services.addPerson(ctx.code, intent.id, intent.name, intent.presence);
+		if (added === 'id_taken') return conflict('this id is already used');
+		if (added === 'full') return roundFull('the round already holds as many people as it may');
 		server(ctx, () =>
 			participants.set(intent.id, {
 				name: intent.name,
@@ -692,6 +717,9 @@ const handlers: Handlers = {
 	'door.admit'(ctx, intent) {
 		const { waiting } = maps(ctx.doc);
 		const admitted = ctx.services.admit(ctx.code, intent.who);
+		if (admitted === 'full') {
+			return roundFull('the round already holds as many people as it may; nobody was let in');
+		}
 		if (waiting.has(intent.who)) server(ctx, () => waiting.delete(intent.who));
 		return admitted || !waiting.has(intent.who) ? OK : notFound('nobody is waiting with this id');
 	},

@@ -181,7 +181,14 @@ export const INTENT_ERRORS = [
 	'conflict',
 	'not_found',
 	'rate_limited',
-	'server_error'
+	'server_error',
+	/** The round already holds as many people as it may (ROUND_LIMITS.maxParticipants). */
+	'round_full',
+	/** The round's doc reached its size cap (ROUND_LIMITS.maxDocBytes): nothing more is written. */
+	'too_large',
+	/** Changes cannot be saved now: the disk is full, or another storage fault. Try again later. */
+	'storage_full',
+	'storage_error'
 ] as const;
 export type IntentError = (typeof INTENT_ERRORS)[number];
 
