@@ -42,6 +42,8 @@ const row = (page: Page, name: string) =>
 		.filter({ hasText: name });
 
 async function joinSound(page: Page) {
+	// Sound is one tap away in the bar at the bottom.
+	await page.getByRole('button', { name: 'Geluid', exact: true }).tap();
 	await page.getByRole('button', { name: 'Meedoen met geluid' }).tap();
 	await expect(page.getByText('Geluid: verbonden')).toBeVisible({ timeout: 20_000 });
 	const allow = page.getByRole('button', { name: 'Geluid aan' });

@@ -71,6 +71,7 @@ test("without a sound server, no button offers sound: people at home see the fac
 	await home.waitForLoadState('networkidle');
 	await expect(home.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
 	await expect(home.getByRole('heading', { name: 'Geluid' })).toHaveCount(0);
+	await expect(home.getByRole('button', { name: 'Geluid', exact: true })).toHaveCount(0);
 
 	const instructions = 'Bel 020 123 45 67 en toets 1234 #';
 	const help = facilitator.locator('details').filter({
@@ -81,11 +82,13 @@ test("without a sound server, no button offers sound: people at home see the fac
 	await help.getByRole('button', { name: 'Opslaan' }).click();
 	await expect(help.getByText('Opgeslagen')).toBeVisible();
 
-	// At home: what the facilitator wrote, and no button.
+	// At home: "Geluid" in the bar now opens what the facilitator wrote, and no button.
+	await home.getByRole('button', { name: 'Geluid', exact: true }).tap();
 	await expect(home.getByRole('region', { name: 'Geluid' }).getByText(instructions)).toBeVisible();
 	await expect(home.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
-	// In the room: nothing about sound (not even the echo warning).
+	// In the room: nothing about sound (not even the echo warning, nor a "Geluid" button).
 	await expect(inRoom.getByRole('button', { name: 'Hand opsteken' })).toBeVisible();
+	await expect(inRoom.getByRole('button', { name: 'Geluid', exact: true })).toHaveCount(0);
 	await expect(inRoom.getByRole('button', { name: 'Meedoen met geluid' })).toHaveCount(0);
 	await expect(inRoom.getByText(instructions)).toHaveCount(0);
 	await expect(inRoom.getByText(/Zit je in de zaal\? Doe dan niet mee met geluid/)).toHaveCount(0);
@@ -118,6 +121,8 @@ test('in the room, the sound button warns about echo', async ({ browser }) => {
 	await withSound(tablet);
 	await tablet.goto(local(round.links.participant));
 	await joinAs(tablet, 'Dora', 'In de zaal');
+	// Sound is one tap away in the bar at the bottom.
+	await tablet.getByRole('button', { name: 'Geluid', exact: true }).tap();
 	await expect(tablet.getByText(/Zit je in de zaal\? Doe dan niet mee met geluid/)).toBeVisible();
 	await expect(tablet.getByRole('button', { name: 'Meedoen met geluid' })).toBeVisible();
 	await expect(tablet.getByRole('button', { name: 'Hand opsteken' })).toBeVisible();
@@ -143,6 +148,7 @@ test('livekit-client loads only when someone joins; a sound server out of reach 
 	await home.waitForLoadState('networkidle');
 	expect(await scriptsWithLiveKit(scripts)).toEqual([]);
 
+	await home.getByRole('button', { name: 'Geluid', exact: true }).tap();
 	await home.getByRole('button', { name: 'Meedoen met geluid' }).tap();
 	await expect(home.getByRole('status').filter({ hasText: 'Geluid:' })).toContainText(
 		/verbinden…|verbinding weg/

@@ -187,6 +187,10 @@ test('read aloud: stories, the rules, the question of the day and the guide are 
 	const shared = await newPage(browser, TABLET);
 	await listen(shared);
 	await shared.goto(local(round.links.tablet));
+	// The shared tablet is for people without a device of their own (#15): Dirk.
+	await facilitator.getByText('Iemand zonder tablet toevoegen').click();
+	await facilitator.getByLabel('Naam', { exact: true }).fill('Dirk');
+	await facilitator.getByRole('button', { name: 'Toevoegen' }).click();
 
 	// The rules, on the participant's tablet.
 	const rules = anna.getByRole('region', { name: 'Onze afspraken' });
@@ -226,7 +230,7 @@ test('read aloud: stories, the rules, the question of the day and the guide are 
 	const heart = (page: Page, story: string) =>
 		page.getByRole('button', { name: `Hart voor: ${story}` });
 	await facilitator.getByRole('button', { name: 'Stemmen openen' }).click();
-	await shared.getByRole('button', { name: 'Anna' }).tap();
+	await shared.getByRole('button', { name: 'Dirk' }).tap();
 	const onShared = await readAloud(shared, storyCard(shared, 'Slecht slapen'));
 	expect(onShared).toEqual({
 		lang: 'nl-NL',
@@ -235,7 +239,7 @@ test('read aloud: stories, the rules, the question of the day and the guide are 
 
 	// The question of the day, as the facilitator wrote it.
 	await heart(shared, 'Slecht slapen na het verhuizen').tap();
-	await expect(shared.getByRole('heading', { name: 'Dank je, Anna!' })).toBeVisible();
+	await expect(shared.getByRole('heading', { name: 'Dank je, Dirk!' })).toBeVisible();
 	await facilitator.getByRole('button', { name: 'Uitslag tonen' }).click();
 	await anna.getByRole('button', { name: 'Ja', exact: true }).tap();
 	await nextStep(facilitator, 'Verdieping', [anna]);

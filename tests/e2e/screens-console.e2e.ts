@@ -95,7 +95,11 @@ for (const size of LAPTOPS) {
 			}
 			if (moment === 'opening') {
 				// The long name wraps; its "Weghalen" stays inside the card, in sight.
-				const item = page.locator('.objects li').filter({ hasText: LONG_NAME });
+				// (The kleed's picture groups objects too; the list is the one with "Weghalen".)
+				const item = page
+					.locator('.objects li')
+					.filter({ hasText: LONG_NAME })
+					.filter({ has: page.getByRole('button', { name: /^Weghalen/ }) });
 				const remove = item.getByRole('button', { name: /^Weghalen/ });
 				await expect(remove).toBeVisible();
 				const [itemBox, removeBox] = [await item.boundingBox(), await remove.boundingBox()];
