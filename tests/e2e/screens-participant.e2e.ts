@@ -171,11 +171,11 @@ test('the first screen of a phone, a tablet and a tablet on its side carries the
 			if (!at.inside || (!inBar && at.bottom > bar))
 				problems.push(`${where}: ${MAIN[moment].what} is not on the first screen`);
 			if (moment !== 'ended') {
-				// One tap away, on the first screen: who I am, the hand, the sound, the rules.
+				// One tap away, on the first screen: who I am, the hand, the rules. (Samira is in
+				// the room and this server has no sound: no "Geluid" button at all, see audio.e2e.)
 				for (const [what, tool] of [
 					['who I am', page.getByText('Je naam: Samira')],
 					['the hand', page.getByRole('button', { name: /^Hand (opsteken|omlaag)$/ })],
-					['the sound', page.getByRole('button', { name: 'Geluid', exact: true })],
 					['the rules', page.getByRole('button', { name: 'Afspraken', exact: true })]
 				] as const) {
 					if (!(await firstScreen(tool)).inside)

@@ -95,6 +95,8 @@ async function playRound(
 	await anna.getByRole('button', { name: 'Kaars' }).tap();
 	await expect(anna.getByText('Kaars ligt op het kleed.')).toBeVisible();
 	await bram.getByRole('button', { name: 'Bloem' }).tap();
+	// Good news is below the kleed: its part loads when it comes near the screen, as people scroll.
+	await anna.getByRole('heading', { name: 'Goed nieuws' }).scrollIntoViewIfNeeded();
 	await anna.getByText('Verjaardag', { exact: true }).tap();
 	await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
 	await anna.getByRole('button', { name: 'Delen' }).tap();

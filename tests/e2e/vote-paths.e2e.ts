@@ -51,8 +51,11 @@ test('a tie: vote again among the tied stories, pick one, "no" moves on, the fac
 	await expect(facilitator.getByText('2 van de 2 hebben gestemd')).toBeVisible();
 	await facilitator.getByRole('button', { name: 'Uitslag tonen' }).click();
 	await expect(facilitator.getByRole('heading', { name: 'Gelijke stand' })).toBeVisible();
+	// The room's screen says so, and shows only the tied stories, large (#14).
+	await expect(screen.getByText('Gelijke stand').first()).toBeVisible();
 	await expect(storyCard(screen, 'Mijn fiets')).toContainText('1 hart');
-	await expect(storyCard(screen, 'Geldzorgen')).toContainText('0 harten');
+	await expect(storyCard(screen, 'Mijn zus')).toContainText('1 hart');
+	await expect(storyCard(screen, 'Geldzorgen')).toHaveCount(0);
 	// Nobody is asked yet: the facilitator decides first.
 	for (const page of [anna, bram]) await expect(question(page)).toHaveCount(0);
 
