@@ -369,6 +369,7 @@ test('"Weghalen": a double tap removes one object, though the next one\'s button
 
 	// The hand: a double tap raises it, and does not lower it again.
 	const raise = page.getByRole('button', { name: 'Hand opsteken' });
+	await raise.scrollIntoViewIfNeeded();
 	await finger_.doubleTap(raise, async () => {
 		await expect(page.getByText('Je hand is omhoog. Je bent 1e in de rij.')).toBeVisible();
 	});
