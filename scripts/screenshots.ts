@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { test } from '../tests/e2e/fixtures';
 import { local } from '../tests/e2e/helpers';
-import { SIZES, device, type Size } from '../tests/e2e/screens';
+import { SIZES, STEP_NAME, device, type Size } from '../tests/e2e/screens';
 import { realisticRound, type Moment, type RealisticRound } from '../tests/helpers/realisticRound';
 
 const OUT = 'docs/screenshots';
@@ -75,18 +75,6 @@ async function shot(page: Page, name: string) {
 	);
 	await page.screenshot({ path: `${OUT}/${name}.png`, animations: 'disabled', caret: 'hide' });
 }
-
-const STEP_NAME: Record<Moment, string> = {
-	opening: 'Opening',
-	choice: 'Verhaalkeuze',
-	vote: 'Verhaalkeuze',
-	tie: 'Verhaalkeuze',
-	chosen: 'Verhaalkeuze',
-	deepening: 'Verdieping',
-	broadening: 'Verbreding',
-	closing: 'Afsluiting',
-	ended: 'Afsluiting'
-};
 
 test('the first screen of every device, at every moment of a realistic round', async ({
 	browser

@@ -9,23 +9,20 @@
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { test } from './fixtures';
 import { local, newPage } from './helpers';
-import { SIZES, cutOff, device, firstScreen, fit, realistic, type Size } from './screens';
+import {
+	SIZES,
+	cutOff,
+	device,
+	firstScreen,
+	fit,
+	realistic,
+	STEP_NAME,
+	type Size
+} from './screens';
 import type { Moment, RealisticRound } from '../helpers/realisticRound';
 import { DOC_MAP, readKleed } from '../../src/lib/round/doc.ts';
 
 const DEVICES = ['phone', 'tablet', 'tabletLandscape'] as const satisfies readonly Size[];
-
-const STEP_NAME: Record<Moment, string> = {
-	opening: 'Opening',
-	choice: 'Verhaalkeuze',
-	vote: 'Verhaalkeuze',
-	tie: 'Verhaalkeuze',
-	chosen: 'Verhaalkeuze',
-	deepening: 'Verdieping',
-	broadening: 'Verbreding',
-	closing: 'Afsluiting',
-	ended: 'Afsluiting'
-};
 
 /**
  * What a person does at each moment, as Samira sees it (in the room, no story of her own, no

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContextOptions, Locator, Page } from '@playwright/test';
-import { realisticRound, type RealisticRound } from '../helpers/realisticRound.ts';
+import { realisticRound, type Moment, type RealisticRound } from '../helpers/realisticRound.ts';
 import { local, newPage } from './helpers';
 
 /**
@@ -159,3 +159,16 @@ export function cutOff(page: Page, within = 'body'): Promise<string[]> {
 		return found;
 	}, within);
 }
+
+/** The step's name people see at each moment of the realistic round. */
+export const STEP_NAME: Record<Moment, string> = {
+	opening: 'Opening',
+	choice: 'Verhaalkeuze',
+	vote: 'Verhaalkeuze',
+	tie: 'Verhaalkeuze',
+	chosen: 'Verhaalkeuze',
+	deepening: 'Verdieping',
+	broadening: 'Verbreding',
+	closing: 'Afsluiting',
+	ended: 'Afsluiting'
+};
