@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { test } from './fixtures';
-import { LAPTOP, createRound, local, newPage, participant } from './helpers';
+import { LAPTOP, createRound, local, newPage, participant, showFoot } from './helpers';
 
 const configured = Boolean(
 	process.env.LIVEKIT_URL && process.env.LIVEKIT_API_KEY && process.env.LIVEKIT_API_SECRET
@@ -65,6 +65,7 @@ test('two people at home hear each other through LiveKit; each sees the other co
 
 	await joinSound(anna);
 	await joinSound(bram);
+	for (const page of [anna, bram]) await showFoot(page);
 
 	// Each sees the other in the sound (awareness), then speaking (LiveKit's active speakers).
 	await expect(row(anna, 'Bram')).toContainText(/microfoon aan|praat/);

@@ -8,6 +8,7 @@ import {
 	newPage,
 	open,
 	participant,
+	showFoot,
 	type CreatedRound
 } from './helpers';
 
@@ -116,6 +117,7 @@ test('a facilitator takes someone out of the round; their tablet says so kindly'
 	const { facilitator, round } = await facilitatorFor(browser);
 	const gijs = await participant(browser, round, 'Gijs');
 	const hanna = await participant(browser, round, 'Hanna', 'Thuis');
+	await showFoot(hanna);
 	await expect(people(hanna)).toContainText('Gijs');
 
 	const gijsItem = people(facilitator).getByRole('listitem').filter({ hasText: 'Gijs' });
@@ -160,6 +162,7 @@ test('"Nieuw" is ticked per person on the facilitator page and stays after a rel
 	await expect(newcomer('Iris')).toBeChecked();
 	await expect(newcomer('Joop')).not.toBeChecked();
 	// Only counted: nobody else sees it.
+	await showFoot(iris);
 	await expect(people(iris)).toContainText('Joop');
 	await expect(iris.getByRole('checkbox', { name: /Nieuw/ })).toHaveCount(0);
 	await expect(people(iris)).not.toContainText('Nieuw');

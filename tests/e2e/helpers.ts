@@ -127,10 +127,25 @@ export const currentStep = (page: Page): Locator =>
 export const stepNow = (page: Page): Locator =>
 	page.getByRole('status').filter({ hasText: 'Nu bezig' });
 
+/**
+ * Scrolls a participant's page down until its foot (the steps and the people) is there: it loads
+ * its code when it comes near the screen (ParticipantView). Other pages have it at once.
+ */
+export async function showFoot(page: Page) {
+	const bar = page.getByRole('navigation', { name: 'Stappen van de ronde' });
+	await expect(async () => {
+		if ((await bar.count()) === 0) {
+			await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+		}
+		await expect(bar).toBeAttached({ timeout: 1000 });
+	}).toPass();
+}
+
 export async function expectStep(pages: Page[], name: string) {
 	for (const page of pages) {
-		await expect(currentStep(page)).toHaveText(new RegExp(name));
 		await expect(stepNow(page)).toContainText(name);
+		await showFoot(page);
+		await expect(currentStep(page)).toHaveText(new RegExp(name));
 	}
 }
 

@@ -6,7 +6,7 @@ import {
 	type Page
 } from '@playwright/test';
 import { test } from './fixtures';
-import { deviceAddress } from './helpers';
+import { deviceAddress, expectStep, showFoot } from './helpers';
 import type { CreateRoundResponse } from '../../src/lib/protocol.ts';
 
 /** A cheap Android tablet, held upright. */
@@ -34,22 +34,8 @@ async function newPage(browser: Browser, options: BrowserContextOptions): Promis
 	return context.newPage();
 }
 
-/** The step marked as current in the step bar ("aria-current=step" is what assistive tech reads). */
-const currentStep = (page: Page): Locator =>
-	page.getByRole('navigation', { name: 'Stappen van de ronde' }).locator('[aria-current="step"]');
-
-/** The big "Nu bezig" block, a live region. */
-const stepNow = (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Nu bezig' });
-
 const participantList = (page: Page): Locator =>
 	page.getByRole('region', { name: /Wie doen er mee/ }).getByRole('listitem');
-
-async function expectStep(pages: Page[], name: string) {
-	for (const page of pages) {
-		await expect(currentStep(page)).toHaveText(new RegExp(name));
-		await expect(stepNow(page)).toContainText(name);
-	}
-}
 
 async function joinAs(page: Page, name: string, presence: 'In de zaal' | 'Thuis') {
 	await page.getByLabel('Je naam').fill(name);
@@ -121,7 +107,8 @@ test('a round from the start page to the steps, on facilitator, tablets and proj
 	await expect(annaRow).toContainText('online');
 	await expect(bramRow).toContainText('Thuis');
 	await expect(bramRow).toContainText('online');
-	// Participants see the same list, themselves marked.
+	// Participants see the same list, themselves marked (at the foot of their page).
+	await showFoot(anna);
 	await expect(participantList(anna)).toHaveCount(2);
 	await expect(participantList(anna).filter({ hasText: 'Anna' })).toContainText('jij');
 
