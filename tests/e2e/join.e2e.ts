@@ -10,6 +10,7 @@ import {
 	newPage,
 	open,
 	participant,
+	showFoot,
 	type CreatedRound
 } from './helpers';
 import { intents } from '../helpers/intents.ts';
@@ -104,6 +105,8 @@ test('two people with the same name are told apart on every page', async ({ brow
 		{ viewport: { width: 1920, height: 1080 } },
 		round.links.projector
 	);
+	// On a participant's page the people are at its foot (loaded when scrolled to).
+	for (const page of [first, second]) await showFoot(page);
 	for (const page of [facilitator, first, second, projector]) {
 		await expect(page.getByText('Anna (2)').first()).toBeVisible();
 	}
