@@ -175,6 +175,8 @@ export function isPermanentClose(code: number): boolean {
 export interface CreateRoundRequest {
 	title?: string;
 	language?: string;
+	/** A practice round with simulated neighbours (#16). */
+	practice?: PracticeRequest;
 }
 
 export interface RoundLinks {
@@ -284,3 +286,31 @@ export const pagePaths = {
 	observer: (code: string) => `/r/${code}/meekijken`,
 	tablet: (code: string) => `/r/${code}/tablet`
 };
+
+/* ------------------------------------------------------------------------------------------------
+ * Practice rounds (#16): simulated neighbours; their content is in src/lib/practice/
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The languages simulated neighbours speak: those of the app. */
+export const PRACTICE_LANGUAGES = ['nl', 'en', 'tr', 'ar'] as const;
+export type PracticeLanguage = (typeof PRACTICE_LANGUAGES)[number];
+
+/** How fast simulated neighbours act; the facilitator changes it during the round. */
+export const PRACTICE_SPEEDS = ['calm', 'normal', 'fast'] as const;
+export type PracticeSpeed = (typeof PRACTICE_SPEEDS)[number];
+
+/** What a trainer can ask to happen for sure: a tie, a "no" to the consent question, someone leaving. */
+export const PRACTICE_SITUATIONS = ['tie', 'no', 'leave'] as const;
+export type PracticeSituation = (typeof PRACTICE_SITUATIONS)[number];
+
+/** How many simulated neighbours a practice round may have. */
+export const PRACTICE_NEIGHBOURS = { min: 4, max: 12, default: 8 } as const;
+
+/** The `practice` part of a request to create a round (POST /api/rounds). */
+export interface PracticeRequest {
+	neighbours: number;
+	language: PracticeLanguage;
+	speed?: PracticeSpeed;
+	/** Each listed situation happens for sure; without the list, each happens at random. */
+	situations?: PracticeSituation[];
+}

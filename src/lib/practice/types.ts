@@ -1,8 +1,16 @@
 /** The shape of practice rounds' training content (#16); the content itself is in content/. */
 import type { HappyIcon, KleedIcon } from '../round/doc';
 
-export const PRACTICE_LANGUAGES = ['nl', 'en', 'tr', 'ar'] as const;
-export type PracticeLanguage = (typeof PRACTICE_LANGUAGES)[number];
+export {
+	PRACTICE_LANGUAGES,
+	PRACTICE_NEIGHBOURS,
+	PRACTICE_SITUATIONS,
+	PRACTICE_SPEEDS,
+	type PracticeLanguage,
+	type PracticeRequest,
+	type PracticeSituation,
+	type PracticeSpeed
+} from '../protocol';
 
 export interface TrainingContent {
 	/**
