@@ -314,3 +314,20 @@ export interface PracticeRequest {
 	/** Each listed situation happens for sure; without the list, each happens at random. */
 	situations?: PracticeSituation[];
 }
+
+/** A simulated neighbour, for the demo view of a practice round (facilitators only). */
+export interface PracticeNeighbour {
+	id: string;
+	name: string;
+	/** Their participant token: the demo view opens their tablet with it. */
+	token: string;
+}
+
+/**
+ * GET /api/rounds/{code}/practice with the facilitator key: the round's simulated neighbours who
+ * have joined so far, of `total`. A round that is not a practice round answers 409 `not_practice`.
+ */
+export interface PracticeInfo {
+	neighbours: PracticeNeighbour[];
+	total: number;
+}

@@ -11,7 +11,8 @@ import {
 	newPage,
 	nextStep,
 	open,
-	storyCard
+	storyCard,
+	showGoodNews
 } from './helpers';
 
 /**
@@ -79,6 +80,7 @@ for (const contrast of ['no-preference', 'more'] as const) {
 		await expectStep([facilitator, anna, screen], 'Opening');
 		await scanAll('opening');
 
+		await showGoodNews(anna);
 		await anna.getByText('Verjaardag', { exact: true }).tap();
 		await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
 		await anna.getByRole('button', { name: 'Delen' }).tap();

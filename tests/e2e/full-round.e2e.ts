@@ -15,7 +15,8 @@ import {
 	nextStep,
 	open,
 	participant,
-	storyCard
+	storyCard,
+	showGoodNews
 } from './helpers';
 
 test('a whole luisterronde: facilitator, three tablets, projector, shared tablet and a trainer', async ({
@@ -87,6 +88,7 @@ test('a whole luisterronde: facilitator, three tablets, projector, shared tablet
 	await expect(cem.getByText('Noem een kleur die bij je dag past.')).toBeVisible();
 
 	// Anna shares good news; Cem, at home, lays a candle on the kleed.
+	await showGoodNews(anna);
 	await anna.getByText('Verjaardag', { exact: true }).tap();
 	await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
 	await anna.getByRole('button', { name: 'Delen' }).tap();

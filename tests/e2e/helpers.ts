@@ -141,6 +141,11 @@ export async function showFoot(page: Page) {
 	}).toPass();
 }
 
+/** Scrolls a participant's Opening to the good news, whose form loads when it comes on screen. */
+export async function showGoodNews(page: Page) {
+	await page.getByRole('heading', { name: 'Goed nieuws' }).scrollIntoViewIfNeeded();
+}
+
 export async function expectStep(pages: Page[], name: string) {
 	for (const page of pages) {
 		await expect(stepNow(page)).toContainText(name);

@@ -11,7 +11,8 @@ import {
 	newPage,
 	nextStep,
 	open,
-	storyCard
+	storyCard,
+	showGoodNews
 } from './helpers';
 
 /** The smallest finger target, in CSS pixels (WCAG 2.5.5; `--touch-min` in app.css). */
@@ -56,6 +57,7 @@ test('every tap target on the participant page and the shared tablet is at least
 	await measure(anna, 'opening');
 	await measure(bram, 'opening, at home');
 	await measure(shared, 'tablet, opening');
+	await showGoodNews(anna);
 	await anna.getByText('Verjaardag', { exact: true }).tap();
 	await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
 	await anna.getByRole('button', { name: 'Delen' }).tap();

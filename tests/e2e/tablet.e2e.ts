@@ -20,7 +20,8 @@ import {
 	open,
 	participant,
 	storyCard,
-	type CreatedRound
+	type CreatedRound,
+	showGoodNews
 } from './helpers';
 
 /**
@@ -97,6 +98,7 @@ async function playRound(
 	await bram.getByRole('button', { name: 'Bloem' }).tap();
 	// Good news is below the kleed: its part loads when it comes near the screen, as people scroll.
 	await anna.getByRole('heading', { name: 'Goed nieuws' }).scrollIntoViewIfNeeded();
+	await showGoodNews(anna);
 	await anna.getByText('Verjaardag', { exact: true }).tap();
 	await anna.getByLabel('Een paar woorden (mag leeg blijven)').fill('Mijn kleinzoon is jarig');
 	await anna.getByRole('button', { name: 'Delen' }).tap();

@@ -7,6 +7,7 @@ import type {
 	HealthInfo,
 	JoinRequest,
 	JoinResponse,
+	PracticeInfo,
 	RoundInfo,
 	SessionInfo
 } from '$lib/protocol';
@@ -77,6 +78,11 @@ export function getRound(code: string): Promise<ApiResult<RoundInfo>> {
 
 export function joinRound(code: string, input: JoinRequest): Promise<ApiResult<JoinResponse>> {
 	return request(`${roundPath(code)}/participants`, json(input));
+}
+
+/** A practice round's simulated neighbours (#16), for its demo view; the facilitator key only. */
+export function getPractice(code: string, key: string): Promise<ApiResult<PracticeInfo>> {
+	return request(`${roundPath(code)}/practice`, { headers: { Authorization: `Bearer ${key}` } });
 }
 
 /** Who a token is. The token goes in the Authorization header only, never in the URL. */
