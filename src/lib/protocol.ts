@@ -175,6 +175,23 @@ export function isPermanentClose(code: number): boolean {
 export interface CreateRoundRequest {
 	title?: string;
 	language?: string;
+	/** A practice round with simulated neighbours (#16). */
+	practice?: PracticeRequest;
+}
+
+/** What a practice round is made of (`POST /api/rounds` `practice`). */
+export interface PracticeRequest {
+	/** How many simulated neighbours: PRACTICE_NEIGHBOURS (4..12). */
+	neighbours: number;
+	/** PRACTICE_LANGUAGES (src/lib/practice/types.ts; schemas.ts holds the two together). */
+	language: 'nl' | 'en' | 'tr' | 'ar';
+	/** PRACTICE_SPEEDS; default 'normal'. */
+	speed?: 'calm' | 'normal' | 'fast';
+	/**
+	 * PRACTICE_SITUATIONS: each listed one happens for sure (others do not); absent: each happens
+	 * at random.
+	 */
+	situations?: ('tie' | 'no' | 'leave')[];
 }
 
 export interface RoundLinks {

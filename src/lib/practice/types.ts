@@ -4,6 +4,28 @@ import type { HappyIcon, KleedIcon } from '../round/doc';
 export const PRACTICE_LANGUAGES = ['nl', 'en', 'tr', 'ar'] as const;
 export type PracticeLanguage = (typeof PRACTICE_LANGUAGES)[number];
 
+/** How fast the simulated neighbours act: calm is slow, fast runs a whole round in minutes. */
+export const PRACTICE_SPEEDS = ['calm', 'normal', 'fast'] as const;
+export type PracticeSpeed = (typeof PRACTICE_SPEEDS)[number];
+
+/**
+ * What a trainer can choose to practise: a tie in the vote, a chosen person who says "no", a
+ * neighbour who leaves and comes back. Listed: happens for sure; not listed: does not happen.
+ * No list at all: each happens at random.
+ */
+export const PRACTICE_SITUATIONS = ['tie', 'no', 'leave'] as const;
+export type PracticeSituation = (typeof PRACTICE_SITUATIONS)[number];
+
+/** How many simulated neighbours a practice round may have. */
+export const PRACTICE_NEIGHBOURS = { min: 4, max: 12 } as const;
+
+/** What every screen knows of a practice round (`meta.practice`; null in a real round). */
+export interface PracticeMeta {
+	language: PracticeLanguage;
+	speed: PracticeSpeed;
+	neighbours: number;
+}
+
 export interface TrainingContent {
 	/**
 	 * First names of neighbours, enough for twelve and more: everyday names of the people who
