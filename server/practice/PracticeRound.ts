@@ -92,7 +92,8 @@ export class PracticeRound {
 				if (now < this.#quietUntil) return;
 				this.#quietUntil = now + delay('quiet', this.speed, this.#random);
 			},
-			ended: () => this.#o.onEnded(),
+			// Not inside the replica's own update event, which stopping would destroy.
+			ended: () => queueMicrotask(() => this.#o.onEnded()),
 			leave: (neighbour) => this.#leave(neighbour)
 		};
 		this.neighbours = options.plan.cast.map(

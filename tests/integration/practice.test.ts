@@ -456,3 +456,86 @@ describe('practice.speed', () => {
 		});
 	});
 });
+
+describe('situations and people', () => {
+	it("'leave': someone's connection goes away, and they come back as who they were", async () => {
+		await start(21);
+		const created = await createPractice({
+			neighbours: 6,
+			language: 'nl',
+			speed: 'fast',
+			situations: ['leave']
+		});
+		const f = facilitator(created);
+		await f.sync();
+		await driveUntil(scheduler, () => map(f, 'participants').size === 6, 'six');
+		const round = server.kleed.practice.round(created.code)!;
+		const leaver = round.neighbours.find((n) => n.profile.leavesIn !== null)!;
+		const order: Step[] = ['opening', 'choice', 'deepening', 'broadening'];
+		for (let i = 0; order[i] !== leaver.profile.leavesIn; i++) {
+			expect((await f.intent({ type: 'step.set', from: order[i]!, to: order[i + 1]! })).ok).toBe(
+				true
+			);
+		}
+		const online = () =>
+			[...f.awareness.getStates().values()].some(
+				(s) =>
+					(s.user as { participantId?: string } | undefined)?.participantId === leaver.participantId
+			);
+		// Watched at every step of the clock: gone (offline for the others too), then back.
+		let gone = false;
+		let offline = false;
+		await driveUntil(
+			scheduler,
+			() => {
+				if (leaver.left && !leaver.connected) gone = true;
+				if (gone && !online()) offline = true;
+				return offline && leaver.connected && online();
+			},
+			'gone and back'
+		);
+		expect(map(f, 'participants').size).toBe(6);
+	});
+
+	it('the shared tablet gives a heart for someone without a device', async () => {
+		await start(8);
+		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
+		const f = facilitator(created);
+		await f.sync();
+		expect(
+			await f.intent({ type: 'person.add', id: 'no-device-1', name: 'Oma Fatma', presence: 'room' })
+		).toMatchObject({ ok: true });
+		await driveUntil(scheduler, () => map(f, 'participants').size === 5, 'five');
+		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
+		await driveUntil(scheduler, () => map(f, 'stories').size >= 3, 'stories');
+		expect((await f.intent({ type: 'vote.open', round: 1 })).ok).toBe(true);
+		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 5, 'five hearts');
+		const row = server.kleed.db
+			.prepare('SELECT story_id FROM ballots WHERE round_code = ? AND voter = ?')
+			.get(created.code, 'no-device-1');
+		expect(row).toBeDefined();
+	});
+
+	it('nobody raises a hand for a while after "Alle handen omlaag"; a facilitator may lower one', async () => {
+		await start(13);
+		const created = await createPractice({ neighbours: 8, language: 'nl', speed: 'fast' });
+		const f = facilitator(created);
+		await f.sync();
+		await driveUntil(scheduler, () => map(f, 'participants').size === 8, 'eight');
+		// Two the same name from eight on.
+		const names = readParticipants(map(f, 'participants')).map((p) => p.name);
+		expect(new Set(names).size).toBe(7);
+		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'deepening' })).ok).toBe(true);
+		await driveUntil(scheduler, () => map(f, 'hands').size > 0, 'a hand');
+		const [first] = [...map(f, 'hands').keys()];
+		expect((await f.intent({ type: 'hand.lower', who: first! })).ok).toBe(true);
+		await driveUntil(scheduler, () => map(f, 'hands').size > 0, 'another hand');
+		expect((await f.intent({ type: 'hands.clear' })).ok).toBe(true);
+		// The quiet lasts at least PACE.quiet[0] × the 'fast' factor (6 s).
+		for (let t = 0; t < 6_000; t += 250) {
+			scheduler.advance(250);
+			await tick();
+			expect(map(f, 'hands').size).toBe(0);
+		}
+	});
+});
