@@ -190,7 +190,8 @@ export function createApi(deps: ApiDeps): Middleware {
 				if (state) {
 					deps.practice.start(created.code, state, {
 						address,
-						tabletToken: derivedToken(created.facilitatorKey, 'tablet')
+						tabletToken: derivedToken(created.facilitatorKey, 'tablet'),
+						speed: practice?.speed ?? 'normal'
 					});
 				}
 				const body: CreateRoundResponse = {
@@ -207,6 +208,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			handler: async (req, { code }) => {
 				const round = roundOf(req, code);
 				const body: RoundInfo = { code: round.code, title: round.title, language: round.language };
+				if (round.practice) body.practice = true;
 				return [200, body];
 			}
 		},

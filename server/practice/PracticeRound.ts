@@ -52,6 +52,8 @@ export interface PracticeRoundOptions {
 	relay: Relay;
 	log: Logger;
 	scheduler: Scheduler;
+	/** The speed until a replica is synced (the round's meta then tells). */
+	speed: PracticeSpeed;
 	/** The shared tablet's token, when the runner has it (not after a restart). */
 	tabletToken: string | null;
 	/** The round ended (neighbours saw `round.end`). */
@@ -104,7 +106,8 @@ export class PracticeRound {
 	/** The speed the facilitator chose last (`practice.speed`), read from a replica. */
 	get speed(): PracticeSpeed {
 		const doc = this.#anyDoc();
-		return (doc && readMeta(doc.getMap(DOC_MAP.meta)).practice?.speed) || 'normal';
+		const meta = doc ? readMeta(doc.getMap(DOC_MAP.meta)) : null;
+		return meta?.practice?.speed ?? this.#o.speed;
 	}
 
 	get stopped(): boolean {
@@ -116,7 +119,7 @@ export class PracticeRound {
 		const { state } = this.#o;
 		this.neighbours.forEach((neighbour, i) => {
 			const id = state.ids[i] ?? null;
-			const wait = delay(id ? 'react' : 'join', this.#startSpeed(), this.#random);
+			const wait = delay(id ? 'react' : 'join', this.speed, this.#random);
 			this.timers.after(wait, () => void (id ? this.#reconnect(neighbour) : this.#join(neighbour)));
 		});
 		if (this.#o.tabletToken) this.#connectTablet(this.#o.tabletToken);
@@ -130,13 +133,6 @@ export class PracticeRound {
 		for (const neighbour of this.neighbours) neighbour.stop();
 		this.#tablet?.leave();
 		this.#tablet = null;
-	}
-
-	/** Speed before any replica is synced: what the round was created with. */
-	#startSpeed(): PracticeSpeed {
-		const doc = this.#anyDoc();
-		if (doc) return this.speed;
-		return 'normal';
 	}
 
 	#anyDoc(): Y.Doc | null {

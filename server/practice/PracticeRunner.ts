@@ -19,6 +19,7 @@ import {
 	PRACTICE_LANGUAGES,
 	type PracticeLanguage,
 	type PracticeSituation,
+	type PracticeSpeed,
 	type TrainingContent
 } from '../../src/lib/practice/types.ts';
 import { DOC_MAP, readMeta } from '../../src/lib/round/doc.ts';
@@ -139,11 +140,15 @@ export class PracticeRunner {
 	start(
 		code: string,
 		state: PracticeState,
-		{ address, tabletToken }: { address: string | null; tabletToken: string | null }
+		{
+			address,
+			tabletToken,
+			speed
+		}: { address: string | null; tabletToken: string | null; speed: PracticeSpeed }
 	): void {
 		if (this.#closed) return;
 		if (tabletToken) this.#tabletTokens.set(code, tabletToken);
-		this.#run(code, state, address);
+		this.#run(code, state, address, speed);
 	}
 
 	/** Stops the neighbours of `code`. `ended`: for good (the round ended or is gone). */
@@ -176,7 +181,7 @@ export class PracticeRunner {
 		}
 	}
 
-	#run(code: string, state: PracticeState, address: string | null): void {
+	#run(code: string, state: PracticeState, address: string | null, speed: PracticeSpeed): void {
 		const content = (this.#o.content ?? trainingContent)(state.language as PracticeLanguage);
 		const plan = planRound(
 			{ neighbours: state.neighbours, situations: state.situations },
@@ -191,6 +196,7 @@ export class PracticeRunner {
 			relay: this.#o.relay,
 			log: this.#o.log,
 			scheduler: this.#scheduler,
+			speed,
 			tabletToken: this.#tabletTokens.get(code) ?? null,
 			onEnded: () => this.stop(code, 'ended'),
 			onGone: () => this.stop(code, 'gone')
@@ -240,11 +246,12 @@ export class PracticeRunner {
 			const live = this.#o.relay.round(code);
 			const state = this.#o.rounds.practiceState(code);
 			if (!live?.live || !isState(state) || state.ended) continue;
-			if (readMeta(live.doc.getMap(DOC_MAP.meta)).endedAt !== null) {
+			const meta = readMeta(live.doc.getMap(DOC_MAP.meta));
+			if (meta.endedAt !== null) {
 				this.stop(code, 'ended');
 				continue;
 			}
-			this.#run(code, state, null);
+			this.#run(code, state, null, meta.practice?.speed ?? 'normal');
 		}
 	}
 

@@ -68,6 +68,9 @@ describe('practice rounds', () => {
 	it('creates a practice round: meta, recap and the neighbours walk in', async () => {
 		await start();
 		const created = await createPractice({ neighbours: 6, language: 'nl', speed: 'fast' });
+		const began = scheduler.now();
+		const info = await fetch(`http://127.0.0.1:${server.port}/api/rounds/${created.code}`);
+		expect(await info.json()).toMatchObject({ practice: true });
 		const f = facilitator(created);
 		await f.sync();
 		const meta = readMeta(map(f, 'meta'));
@@ -78,6 +81,8 @@ describe('practice rounds', () => {
 			() => readParticipants(map(f, 'participants')).length === 6,
 			'six neighbours'
 		);
+		// At 'fast' they walk in within seconds (PACE.join × 0.2, then taking their place).
+		expect(scheduler.now() - began).toBeLessThan(5_000);
 		const people = readParticipants(map(f, 'participants'));
 		expect(people.some((p) => p.presence === 'remote')).toBe(true);
 		expect(people.some((p) => p.presence === 'room')).toBe(true);
