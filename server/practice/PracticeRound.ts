@@ -285,21 +285,17 @@ export class PracticeRound {
 			voters,
 			ownerOf: (storyId) => stories.get(storyId)?.by ?? null,
 			simulated: (id) => ids.has(id),
-			// The first vote with a choice ties, when the round practises a tie.
+			// A vote with a choice ties until a revealed vote has tied, when the round practises a
+			// tie (a facilitator who reveals before every heart is in gets another chance).
 			tie:
 				this.#o.plan.situations.includes('tie') &&
 				(recap?.ties ?? 0) === 0 &&
-				vote.candidates.length > 1 &&
-				!this.#tiePlanned,
+				vote.candidates.length > 1,
 			random: this.#random.fork(key)
 		});
-		if (this.#o.plan.situations.includes('tie') && vote.candidates.length > 1)
-			this.#tiePlanned = true;
 		this.#ballots.set(key, ballots);
 		return ballots;
 	}
-
-	#tiePlanned = false;
 
 	/** 'no': the first person asked says no (once); everyone else says yes. */
 	#declines(doc: Y.Doc): boolean {

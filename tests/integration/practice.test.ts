@@ -543,4 +543,40 @@ describe('situations and people', () => {
 			expect(map(f, 'hands').size).toBe(0);
 		}
 	});
+
+	it("'tie' still happens when the facilitator revealed before every heart was in", async () => {
+		await start(17);
+		const created = await createPractice({
+			neighbours: 5,
+			language: 'nl',
+			speed: 'fast',
+			situations: ['tie']
+		});
+		const f = facilitator(created);
+		await f.sync();
+		await driveUntil(scheduler, () => map(f, 'participants').size === 5, 'five');
+		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
+		await driveUntil(scheduler, () => map(f, 'stories').size >= 3, 'stories');
+		expect((await f.intent({ type: 'vote.open', round: 1 })).ok).toBe(true);
+		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 1, 'one heart');
+		expect((await f.intent({ type: 'vote.reveal' })).ok).toBe(true);
+		expect(voteResult(readVote(map(f, 'vote')))!.tie).toBe(false);
+		expect((await f.intent({ type: 'vote.open', round: 2 })).ok).toBe(true);
+		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 5, 'five hearts');
+		expect((await f.intent({ type: 'vote.reveal' })).ok).toBe(true);
+		expect(voteResult(readVote(map(f, 'vote')))!.tie).toBe(true);
+	});
+
+	it('without situations, each happens at random, the same for the same seed', async () => {
+		await start(99);
+		const a = await createPractice({ neighbours: 4, language: 'nl' });
+		const b = await createPractice({ neighbours: 4, language: 'nl' });
+		const state = (code: string) =>
+			server.kleed.rounds.practiceState(code) as { situations: string[]; seed: number };
+		expect(state(a.code).seed).toBe(99);
+		expect(state(a.code).situations).toEqual(state(b.code).situations);
+		server.kleed.practice.stop(a.code, 'ended'); // two per address at once
+		const listed = await createPractice({ neighbours: 4, language: 'nl', situations: [] });
+		expect(state(listed.code).situations).toEqual([]);
+	});
 });

@@ -6,7 +6,8 @@
  * The server is the doc's only writer (see `apply.ts`); it validates what it writes. The readers
  * still check every value, so a half-understood value (a newer server) never breaks a page. They
  * take anything with `get` and `entries` (a `Y.Map`, or the browser's reactive wrapper of one)
- * and import nothing but the protocol's constants: this module is in the participant's bundle.
+ * and import nothing but the protocol's and the practice rounds' constants: this module is in the
+ * participant's bundle.
  *
  * docs/protocol.md ("Y.Doc schema") describes the same; keep the two in step.
  */
@@ -547,15 +548,6 @@ export interface PracticeRecapFields {
 	consent: { yes: number; no: number };
 }
 export type PracticeRecap = PracticeRecapFields;
-
-export const PRACTICE_RECAP_KEYS = [
-	'stepStartedAt',
-	'endedAt',
-	'handsGiven',
-	'votesOpened',
-	'ties',
-	'consent'
-] as const satisfies readonly (keyof PracticeRecapFields)[];
 
 /** The recap of a practice round, or null in a real round (no `practice` map). */
 export function readPracticeRecap(map: MapLike): PracticeRecap | null {
