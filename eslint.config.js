@@ -59,9 +59,10 @@ export default ts.config(
 							message: 'server/ must not import Svelte.'
 						},
 						{
-							regex: '^(\\.\\./)+src/(?!lib/(protocol|schemas|round/(doc|intents|apply))\\.ts$)',
+							regex:
+								'^(\\.\\./)+src/(?!lib/(protocol|schemas|round/(doc|intents|apply)|practice/(content|types))\\.ts$)',
 							message:
-								'server/ may import only src/lib/protocol.ts, src/lib/schemas.ts and src/lib/round/ from the app.'
+								'server/ may import only src/lib/protocol.ts, src/lib/schemas.ts, src/lib/round/ and the practice content from the app.'
 						}
 					]
 				}

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as Y from 'yjs';
 import { PROTOCOL_VERSION, type Presence, type Role } from '../src/lib/protocol.ts';
-import { DOC_MAP, type MetaFields } from '../src/lib/round/doc.ts';
+import { DOC_MAP, type MetaFields, type PracticeRecapFields } from '../src/lib/round/doc.ts';
 import type { Db } from './db.ts';
 import { ROUND_LIMITS, type RoundLimits } from './relay/limits.ts';
 import { derivedToken, hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
@@ -29,6 +29,8 @@ export interface RoundRecord {
 	createdAt: number;
 	lastActivity: number;
 	locked: boolean;
+	/** A practice round (#16): never counted, never kept. */
+	practice: boolean;
 }
 
 /** What remains of an erased round, for the annual report: counts, never content. */
@@ -57,6 +59,7 @@ interface RoundRow {
 	created_at: number;
 	last_activity: number;
 	locked: number;
+	practice: string | null;
 }
 
 /** Rounds and the people in them: codes, hashed secrets, names. Doc content lives in DocStore. */
@@ -84,8 +87,8 @@ export class RoundStore {
 		);
 		this.#insertRound = db.prepare(
 			`INSERT INTO rounds (code, key_hash, projector_hash, observer_hash, tablet_hash, title,
-			   language, created_at, last_activity)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			   language, created_at, last_activity, practice)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		);
 		this.#insertUpdate = db.prepare('INSERT INTO doc_updates (round_code, data) VALUES (?, ?)');
 		this.#selectRound = db.prepare<[string], RoundRow>('SELECT * FROM rounds WHERE code = ?');
@@ -104,11 +107,22 @@ export class RoundStore {
 	 * Creates a round with a fresh code and secrets, and writes its first doc state (the meta map)
 	 * so every client starts from the same, server-made origin.
 	 */
-	create(input: { title: string; language: string }): CreatedRound {
+	create(input: {
+		title: string;
+		language: string;
+		/** A practice round (#16): what every screen knows, and the runner's own state (JSON). */
+		practice?: { meta: NonNullable<MetaFields['practice']>; state: unknown };
+	}): CreatedRound {
 		const facilitatorKey = newSecret();
 		const projectorToken = derivedToken(facilitatorKey, 'projector');
 		const now = this.#now();
-		const initial = initialDocUpdate({ ...input, createdAt: now });
+		const initial = initialDocUpdate({
+			title: input.title,
+			language: input.language,
+			createdAt: now,
+			...(input.practice ? { practice: input.practice.meta } : {})
+		});
+		const practice = input.practice ? JSON.stringify(input.practice.state) : null;
 		// A code collision is possible (32^6 codes); retry with another one.
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const code = newRoundCode();
@@ -123,7 +137,8 @@ export class RoundStore {
 						input.title,
 						input.language,
 						now,
-						now
+						now,
+						practice
 					);
 					this.#insertUpdate.run(code, initial);
 				})();
@@ -144,7 +159,56 @@ export class RoundStore {
 			language: row.language,
 			createdAt: row.created_at,
 			lastActivity: row.last_activity,
-			locked: row.locked === 1
+			locked: row.locked === 1,
+			practice: row.practice !== null
+		};
+	}
+
+	/** The practice runner's state of a practice round (parsed JSON), or null. */
+	practiceState(code: string): unknown {
+		const row = this.#db
+			.prepare<[string], { practice: string | null }>('SELECT practice FROM rounds WHERE code = ?')
+			.get(code);
+		if (!row?.practice) return null;
+		try {
+			return JSON.parse(row.practice) as unknown;
+		} catch {
+			return null;
+		}
+	}
+
+	/** Replaces the practice runner's state of a practice round (a real round stays real). */
+	setPracticeState(code: string, state: unknown): void {
+		this.#db
+			.prepare('UPDATE rounds SET practice = ? WHERE code = ? AND practice IS NOT NULL')
+			.run(JSON.stringify(state), code);
+	}
+
+	/** Codes of every practice round that exists. */
+	practiceCodes(): string[] {
+		return this.#db
+			.prepare<[], { code: string }>('SELECT code FROM rounds WHERE practice IS NOT NULL')
+			.all()
+			.map((r) => r.code);
+	}
+
+	/**
+	 * The identity of someone in the round by their participant id, as `verifyToken` would give it
+	 * for their token (null: not in this round any more). Only the practice runner uses it, for its
+	 * own neighbours after a restart: their tokens were never stored.
+	 */
+	participantIdentity(code: string, id: string): Identity | null {
+		const row = this.#db
+			.prepare<[string, string], { id: string; name: string; waiting: number }>(
+				'SELECT id, name, waiting FROM participants WHERE round_code = ? AND id = ? AND has_device = 1'
+			)
+			.get(code, id);
+		if (!row) return null;
+		return {
+			role: 'participant',
+			participantId: row.id,
+			name: row.name,
+			...(row.waiting ? { waiting: true } : {})
 		};
 	}
 
@@ -251,16 +315,22 @@ export class RoundStore {
 	}
 
 	/**
-	 * Erases a round: its doc, stories, ballots, names and tokens. Only counts remain. With
+	 * Erases a round: its doc, stories, ballots, names and tokens. Only counts remain (a practice
+	 * round leaves none and answers 'uncounted': it is never counted; its simulated people are
+	 * nobody). Null: there was no such round. With
 	 * secure_delete on and the WAL checkpointed and truncated, the erased bytes are overwritten
 	 * in every database file. The TTL sweep erases many rounds and passes `checkpoint: false`: it
 	 * truncates the WAL once at its end, in the checkpoint thread.
 	 */
-	erase(code: string, { checkpoint = true } = {}): RoundStats | null {
+	erase(code: string, { checkpoint = true } = {}): RoundStats | 'uncounted' | null {
 		const stats = this.#db
 			.transaction(() => {
 				const round = this.#selectRound.get(code);
 				if (!round) return null;
+				if (round.practice !== null) {
+					this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
+					return 'uncounted' as const;
+				}
 				const count = (where: string) =>
 					(
 						this.#db
@@ -360,6 +430,19 @@ function initialDocUpdate(meta: Omit<MetaFields, 'protocol' | 'step'>): Uint8Arr
 	doc.transact(() => {
 		const map = doc.getMap(DOC_MAP.meta);
 		for (const [key, value] of Object.entries(fields)) map.set(key, value);
+		if (meta.practice) {
+			// The practice recap starts with the Opening (#16).
+			const recap: PracticeRecapFields = {
+				stepStartedAt: { opening: meta.createdAt },
+				endedAt: null,
+				handsGiven: 0,
+				votesOpened: 0,
+				ties: 0,
+				consent: { yes: 0, no: 0 }
+			};
+			const practice = doc.getMap(DOC_MAP.practice);
+			for (const [key, value] of Object.entries(recap)) practice.set(key, value);
+		}
 	});
 	const update = Y.encodeStateAsUpdate(doc);
 	doc.destroy();

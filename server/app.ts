@@ -19,6 +19,7 @@ import {
 	type RoundLimits
 } from './relay/limits.ts';
 import { NO_PROXY, resolveClientAddress } from './http/proxy.ts';
+import { PracticeRunner, type PracticeRunnerOptions } from './practice/PracticeRunner.ts';
 import { Relay } from './relay/Relay.ts';
 import { RoundStore } from './RoundStore.ts';
 import { StorageHealth } from './StorageHealth.ts';
@@ -31,6 +32,8 @@ export interface Kleed {
 	/** Whether changes can be saved now (a full disk, say); reported by /api/health. */
 	storage: StorageHealth;
 	relay: Relay;
+	/** Practice rounds' simulated neighbours (#16). */
+	practice: PracticeRunner;
 	/** Connect-style middleware for /api/*; calls `next` for everything else. */
 	api: Middleware;
 	/** Handles upgrades on /sync/*; returns false for other paths. */
@@ -57,6 +60,8 @@ export interface KleedOptions {
 	persistence?: DocPersistence;
 	/** Replaces the audio service (tests use a fake LiveKit RoomService). */
 	audio?: AudioService;
+	/** Practice rounds: a scheduler, seeds, bounds or content of the tests' choosing. */
+	practice?: Pick<PracticeRunnerOptions, 'scheduler' | 'seed' | 'limits' | 'content'>;
 }
 
 /** What intents keep outside the doc: the ballots and the people's rows in SQLite. */
@@ -84,7 +89,8 @@ export function createKleed({
 	httpLimits,
 	roundLimits,
 	persistence,
-	audio
+	audio,
+	practice: practiceOptions
 }: KleedOptions): Kleed {
 	const trust = config.trustProxy ?? NO_PROXY;
 	const db = openDatabase(config.databaseFile);
@@ -103,12 +109,14 @@ export function createKleed({
 		log,
 		services: intentServices(db, rounds),
 		onErase: (code) => {
+			practice.stop(code, 'gone');
 			rounds.erase(code);
 			guard.erased(code);
 		},
 		limits: { idleUnloadMs: config.idleUnloadMs, ...limits },
 		maxDocBytes: roundLimits?.maxDocBytes
 	});
+	const practice = new PracticeRunner({ rounds, relay, log, ...practiceOptions });
 	const handleApi = createApi({
 		rounds,
 		config,
@@ -117,6 +125,7 @@ export function createKleed({
 		relay,
 		guard,
 		storage,
+		practice,
 		limits: { ...HTTP_LIMITS, ...httpLimits },
 		audio: audio ?? new AudioService(config.liveKit)
 	});
@@ -142,6 +151,7 @@ export function createKleed({
 				continue;
 			}
 			// Everywhere: memory, connections, database. Only counts remain.
+			practice.stop(code, 'gone');
 			relay.discard(code);
 			try {
 				if (rounds.erase(code, { checkpoint: false })) erased++;
@@ -174,6 +184,7 @@ export function createKleed({
 		checkpointer,
 		rounds,
 		relay,
+		practice,
 		api,
 		upgrade: (req, socket, head) => {
 			resolveClientAddress(req, trust);
@@ -183,6 +194,7 @@ export function createKleed({
 			if (closed) return;
 			closed = true;
 			clearInterval(sweeper);
+			practice.close();
 			relay.close();
 			upgrade.close();
 			checkpointer?.stop();

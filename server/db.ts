@@ -57,7 +57,10 @@ const MIGRATIONS: string[] = [
 		newcomers INTEGER NOT NULL
 	);`,
 	// #15: a table for StorageHealth's small test write (empty but for a moment).
-	`CREATE TABLE storage_probe (data BLOB NOT NULL);`
+	`CREATE TABLE storage_probe (data BLOB NOT NULL);`,
+	// #16: practice rounds with simulated neighbours. JSON of the practice runner's own state (the
+	// settings, the seed, the neighbours' participant ids: never a secret); NULL: a real round.
+	`ALTER TABLE rounds ADD COLUMN practice TEXT;`
 ];
 
 /**

@@ -26,6 +26,7 @@ export function serve(options: {
 	httpLimits?: KleedOptions['httpLimits'];
 	roundLimits?: KleedOptions['roundLimits'];
 	audio?: KleedOptions['audio'];
+	practice?: KleedOptions['practice'];
 }): Promise<Running> {
 	const { config, log, pages } = options;
 	const kleed = createKleed({
@@ -34,7 +35,8 @@ export function serve(options: {
 		limits: options.limits,
 		httpLimits: options.httpLimits,
 		roundLimits: options.roundLimits,
-		audio: options.audio
+		audio: options.audio,
+		practice: options.practice
 	});
 	const limits = { ...HTTP_LIMITS, ...options.httpLimits };
 	const server = createServer((req, res) =>

@@ -5,12 +5,10 @@ import {
 	normalizeCode,
 	type AudioGrant,
 	type CreateRoundResponse,
-	type JoinResponse,
 	type RoundInfo,
 	type ServerTime,
 	type SessionInfo
 } from '../../src/lib/protocol.ts';
-import { DOC_MAP, readMeta, type WaitingEntry } from '../../src/lib/round/doc.ts';
 import {
 	audioRequest,
 	createRoundRequest,
@@ -20,6 +18,8 @@ import {
 import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioService.ts';
 import type { Relay } from '../relay/Relay.ts';
 import type { HttpLimits } from '../relay/limits.ts';
+import { joinRound, RoundEnded } from '../joinRound.ts';
+import { PracticeRefused, type PracticeRunner } from '../practice/PracticeRunner.ts';
 import { RoundFull, type Identity, type RoundStore } from '../RoundStore.ts';
 import Database from 'better-sqlite3';
 import { storageFault, type StorageHealth } from '../StorageHealth.ts';
@@ -48,6 +48,8 @@ export interface ApiDeps extends LinkBase {
 	storage: StorageHealth;
 	/** Per-address bounds on creating rounds and joining (HTTP_LIMITS). */
 	limits: HttpLimits;
+	/** Practice rounds' simulated neighbours (#16). */
+	practice: PracticeRunner;
 }
 
 /** Errors of the services behind the routes, answered by their class. */
@@ -65,6 +67,25 @@ const SERVICE_ERRORS = [
 	answerError(
 		AudioRefused,
 		(err) => new HttpError(403, { error: 'forbidden', message: err.message })
+	),
+	// A round that has ended takes no one new. (Someone who joined before keeps their token.)
+	answerError(
+		RoundEnded,
+		(err) => new HttpError(409, { error: 'round_ended', message: err.message })
+	),
+	// PRACTICE_LIMITS: too many practice rounds run on the server, or from this address.
+	answerError(PracticeRefused, (err) =>
+		err.which === 'server'
+			? new HttpError(
+					503,
+					{ error: 'practice_busy', message: err.message },
+					{ 'Retry-After': '60' }
+				)
+			: new HttpError(
+					429,
+					{ error: 'too_many_requests', message: err.message },
+					{ 'Retry-After': '60' }
+				)
 	),
 	// ROUND_LIMITS: the round holds as many people (or people waiting) as it may.
 	answerError(
@@ -145,10 +166,34 @@ export function createApi(deps: ApiDeps): Middleware {
 			handler: async (req) => {
 				if (!creates.take(clientAddress(req))) throw tooFast(creates, 'new rounds');
 				const input = await readJson(req, createRoundRequest, { allowEmpty: true });
+				const address = clientAddress(req);
+				// A practice round (#16): its simulated neighbours run in this process, within bounds.
+				const practice = input.practice;
+				if (practice) deps.practice.admit(address);
+				const state = practice ? deps.practice.prepare(practice) : null;
 				const created = rounds.create({
 					title: input.title ?? '',
-					language: input.language ?? 'nl'
+					language: input.language ?? practice?.language ?? 'nl',
+					...(practice && state
+						? {
+								practice: {
+									meta: {
+										language: practice.language,
+										speed: practice.speed ?? 'normal',
+										neighbours: state.neighbours
+									},
+									state
+								}
+							}
+						: {})
 				});
+				if (state) {
+					deps.practice.start(created.code, state, {
+						address,
+						tabletToken: derivedToken(created.facilitatorKey, 'tablet'),
+						speed: practice?.speed ?? 'normal'
+					});
+				}
 				const body: CreateRoundResponse = {
 					...created,
 					links: links(baseUrl(req, deps), created.code, created.facilitatorKey)
@@ -163,6 +208,7 @@ export function createApi(deps: ApiDeps): Middleware {
 			handler: async (req, { code }) => {
 				const round = roundOf(req, code);
 				const body: RoundInfo = { code: round.code, title: round.title, language: round.language };
+				if (round.practice) body.practice = true;
 				return [200, body];
 			}
 		},
@@ -173,31 +219,8 @@ export function createApi(deps: ApiDeps): Middleware {
 				const round = roundOf(req, code);
 				if (!joins.take(clientAddress(req))) throw tooFast(joins, 'joins');
 				const input = await readJson(req, joinRequest);
-				// A round that has ended takes no one new: they would be counted in a summary of
-				// a circle they were not in. (Someone who joined before keeps their token.)
-				let ended = false;
-				await deps.relay.transact(round.code, (doc) => {
-					ended = readMeta(doc.getMap(DOC_MAP.meta)).endedAt !== null;
-				});
-				if (ended) {
-					throw new HttpError(409, {
-						error: 'round_ended',
-						message: 'This round has ended; nobody can join it any more.'
-					});
-				}
-				if (round.locked) {
-					// A locked round: the person waits at the door until a facilitator decides.
-					const added = rounds.addParticipant(round.code, input, { waiting: true });
-					await deps.relay.transact(round.code, (doc) =>
-						doc.getMap<WaitingEntry>(DOC_MAP.waiting).set(added.participantId, {
-							name: input.name,
-							presence: input.presence,
-							at: Date.now()
-						})
-					);
-					return [202, { ...added, waiting: true } satisfies JoinResponse];
-				}
-				const body: JoinResponse = rounds.addParticipant(round.code, input);
+				const body = await joinRound(deps, round, input);
+				if (body.waiting) return [202, body];
 				deps.log.info({ round: round.code, participant: body.participantId }, 'participant added');
 				return [201, body];
 			}

@@ -3,9 +3,10 @@ import type { Relay } from './Relay.ts';
 import type { RelaySocket, SocketEvents } from './socket.ts';
 
 /**
- * An in-memory socket pair for relay tests: the server end (`serverEnd`) is the RelaySocket the
- * relay sees; this object is the client end, which records what the relay sent and can send
- * frames in. No network, fully synchronous.
+ * An in-memory socket pair: the server end (`serverEnd`) is the RelaySocket the relay sees; this
+ * object is the client end, which records what the relay sent and can send frames in. No network,
+ * fully synchronous. The relay's tests use it, and so do the simulated neighbours of a practice
+ * round (server/practice/MemoryClient.ts), which answer pings like a browser does.
  */
 export class MemorySocket {
 	readonly received: Uint8Array[] = [];
@@ -15,6 +16,10 @@ export class MemorySocket {
 	bufferedAmount = 0;
 	/** Writes to the wire: a frame sent uncorked is one, all frames held by a cork are one. */
 	writes = 0;
+	/** Answer the relay's pings (a moment later, as a real client would); tests leave it off. */
+	answerPings = false;
+	/** Keep every frame in `received` (tests read it); a long-lived client turns it off. */
+	record = true;
 	#corks = 0;
 	#held: Uint8Array[] = [];
 	#events: SocketEvents | null = null;
@@ -60,6 +65,7 @@ export class MemorySocket {
 			},
 			ping: () => {
 				client.pings++;
+				if (client.answerPings) queueMicrotask(() => client.pong());
 			},
 			get bufferedAmount() {
 				return client.bufferedAmount;
@@ -68,7 +74,7 @@ export class MemorySocket {
 	}
 
 	#deliver(frame: Uint8Array): void {
-		this.received.push(frame);
+		if (this.record) this.received.push(frame);
 		for (const listener of this.#listeners) listener(frame);
 	}
 

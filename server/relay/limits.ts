@@ -120,3 +120,29 @@ export interface SweepLimits {
 }
 
 export const SWEEP_LIMITS: SweepLimits = { sliceMs: 10 };
+
+// ---------------------------------------------------------------------------------------------
+// Practice rounds (#16): simulated neighbours run inside the server process. What they may cost
+// it; each value is listed in docs/security.md with its test.
+// ---------------------------------------------------------------------------------------------
+
+export interface PracticeLimits {
+	/** Practice rounds whose neighbours run at once, on the whole server (more: 503). */
+	maxRunning: number;
+	/** Practice rounds with running neighbours created from one address (more: 429). */
+	maxPerAddress: number;
+	/** Simulated neighbours in one round (the request's `neighbours`; PRACTICE_NEIGHBOURS.max). */
+	maxNeighbours: number;
+	/** Neighbours stop when no facilitator has been connected for this long (they resume when one is). */
+	facilitatorGoneMs: number;
+	/** How often the runner looks at its rounds (facilitator present, round erased, ended). */
+	watchMs: number;
+}
+
+export const PRACTICE_LIMITS: PracticeLimits = {
+	maxRunning: 20,
+	maxPerAddress: 2,
+	maxNeighbours: 12,
+	facilitatorGoneMs: 10 * 60_000,
+	watchMs: 2_000
+};

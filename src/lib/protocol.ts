@@ -237,6 +237,8 @@ export interface RoundInfo {
 	code: string;
 	title: string;
 	language: string;
+	/** A practice round with simulated neighbours (#16). */
+	practice?: true;
 }
 
 /** POST /api/rounds/{code}/participants */

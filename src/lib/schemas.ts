@@ -12,8 +12,15 @@ import {
 	type AudioRequest,
 	type CreateRoundRequest,
 	type JoinRequest,
-	type MuteRequest
+	type MuteRequest,
+	type PracticeRequest
 } from './protocol.ts';
+import {
+	PRACTICE_LANGUAGES,
+	PRACTICE_NEIGHBOURS,
+	PRACTICE_SITUATIONS,
+	PRACTICE_SPEEDS
+} from './practice/types.ts';
 import { hasVisibleCharacter } from './names.ts';
 
 const noControl = (s: string) => !/\p{Cc}/u.test(s);
@@ -53,9 +60,22 @@ const languageTag = z
 	.string()
 	.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag such as "nl" or "en"');
 
+/** A practice round with simulated neighbours (#16). */
+export const practiceRequest = z.strictObject({
+	neighbours: z.int().min(PRACTICE_NEIGHBOURS.min).max(PRACTICE_NEIGHBOURS.max),
+	language: z.enum(PRACTICE_LANGUAGES),
+	speed: z.enum(PRACTICE_SPEEDS).optional(),
+	situations: z
+		.array(z.enum(PRACTICE_SITUATIONS))
+		.max(PRACTICE_SITUATIONS.length)
+		.refine((list) => new Set(list).size === list.length, 'must not name a situation twice')
+		.optional()
+}) satisfies z.ZodType<PracticeRequest>;
+
 export const createRoundRequest = z.strictObject({
 	title: text(TITLE_MAX_LENGTH, { allowEmpty: true }).optional(),
-	language: languageTag.optional()
+	language: languageTag.optional(),
+	practice: practiceRequest.optional()
 }) satisfies z.ZodType<CreateRoundRequest>;
 
 export const joinRequest = z.strictObject({

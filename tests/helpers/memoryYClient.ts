@@ -1,79 +1,32 @@
 /**
- * A protocol-speaking client over the relay's in-memory socket: a Y.Doc and an Awareness that
- * answer sync frames like the stock y-websocket provider does, and record everything else.
+ * A protocol-speaking client over the relay's in-memory socket, for tests: the production
+ * MemoryClient (server/practice/MemoryClient.ts: a Y.Doc and an Awareness that answer sync frames
+ * like the stock y-websocket provider does, intents as frames) plus what tests read — every
+ * answer, every permission-denied reason, every update frame — and a registry to free them all.
  */
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
 import { MessageType } from '../../src/lib/protocol.ts';
-import { type Intent, type IntentResult } from '../../src/lib/round/intents.ts';
+import type { IntentResult } from '../../src/lib/round/intents.ts';
+import { MemoryClient } from '../../server/practice/MemoryClient.ts';
 import type { Relay } from '../../server/relay/Relay.ts';
-import { connectMemory, type MemorySocket } from '../../server/relay/MemorySocket.ts';
 import type { Identity } from '../../server/RoundStore.ts';
 
-export class MemoryYClient {
+export class MemoryYClient extends MemoryClient {
 	static readonly #all = new Set<MemoryYClient>();
 	/** Stops every client's awareness timer; call in afterEach. */
 	static destroyAll(): void {
-		for (const client of MemoryYClient.#all) {
-			client.awareness.destroy();
-			client.doc.destroy();
-		}
+		for (const client of MemoryYClient.#all) client.destroy();
 		MemoryYClient.#all.clear();
 	}
-	readonly doc = new Y.Doc();
-	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	readonly socket: MemorySocket;
 	readonly denied: string[] = [];
 	readonly results: IntentResult[] = [];
 	/** Every update frame received, in order. */
 	readonly updates: Uint8Array[] = [];
-	#nextIntent = 1;
-	/** Intents sent with `intent()` that wait for their answer. */
-	readonly #waiting = new Map<
-		number,
-		{ resolve: (result: IntentResult) => void; reject: (err: Error) => void }
-	>();
-	/** `sync()` calls that wait for the server's SyncStep2. */
-	#syncing: (() => void)[] = [];
 
 	constructor(relay: Relay, code: string, identity: Identity) {
+		super(relay, code, identity);
 		MemoryYClient.#all.add(this);
-		this.awareness.setLocalState(null);
-		this.socket = connectMemory(relay, code, identity);
-		// Frames the relay sent while connecting arrived before we listened: replay them.
-		const early = [...this.socket.received];
-		this.socket.onFrame((frame) => this.#onFrame(frame));
-		for (const frame of early) this.#onFrame(frame);
-		this.socket.onClose(() => {
-			const { code, reason } = this.socket.closed ?? { code: 0, reason: 'terminated' };
-			for (const { reject } of this.#waiting.values()) {
-				reject(new Error(`closed ${code} (${reason}) before the answer`));
-			}
-			this.#waiting.clear();
-		});
-	}
-
-	get closed() {
-		return this.socket.closed;
-	}
-
-	/** The first frame of the stock provider: SyncStep1 with our state vector. */
-	syncStep1(): void {
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, MessageType.sync);
-		syncProtocol.writeSyncStep1(e, this.doc);
-		this.socket.send(encoding.toUint8Array(e));
-	}
-
-	/** SyncStep1; resolves once the server's SyncStep2 (the round's state) has been applied. */
-	sync(): Promise<void> {
-		return new Promise((resolve) => {
-			this.#syncing.push(resolve);
-			this.syncStep1();
-		});
 	}
 
 	/** Sends local doc changes as an Update frame, as the provider does on doc 'update'. */
@@ -87,11 +40,6 @@ export class MemoryYClient {
 		});
 	}
 
-	setAwareness(state: Record<string, unknown> | null): void {
-		this.awareness.setLocalState(state);
-		this.sendAwareness([this.doc.clientID]);
-	}
-
 	/** Sends every awareness change it hears back to the server, as the stock provider does. */
 	echoAwareness(): void {
 		this.awareness.on(
@@ -101,82 +49,16 @@ export class MemoryYClient {
 		);
 	}
 
-	sendAwareness(clients: number[]): void {
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, MessageType.awareness);
-		encoding.writeVarUint8Array(
-			e,
-			awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)
-		);
-		this.socket.send(encoding.toUint8Array(e));
+	protected override onDenied(reason: string): void {
+		this.denied.push(reason);
 	}
 
-	sendIntent(intent: Intent | Record<string, unknown>): number {
-		const id = this.#nextIntent++;
-		this.sendRawIntent(JSON.stringify({ id, intent }));
-		return id;
+	protected override onResult(result: IntentResult): void {
+		this.results.push(result);
 	}
 
-	/**
-	 * Sends an intent; resolves with its answer, which the server sends once everything before it
-	 * is stored and sent (so the answer is also a signal that earlier frames were handled).
-	 * Rejects if the connection closes first.
-	 */
-	intent(intent: Intent | Record<string, unknown>): Promise<IntentResult> {
-		return new Promise((resolve, reject) => {
-			if (this.socket.closed || this.socket.terminated) {
-				return reject(new Error('the connection is closed'));
-			}
-			// Registered before sending: a live round may answer while `send` runs.
-			const id = this.#nextIntent++;
-			this.#waiting.set(id, { resolve, reject });
-			this.sendRawIntent(JSON.stringify({ id, intent }));
-		});
-	}
-
-	sendRawIntent(text: string): void {
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, MessageType.intent);
-		encoding.writeVarString(e, text);
-		this.socket.send(encoding.toUint8Array(e));
-	}
-
-	#onFrame(frame: Uint8Array): void {
-		const d = decoding.createDecoder(frame);
-		const type = decoding.readVarUint(d);
-		switch (type) {
-			case MessageType.sync: {
-				const peek = decoding.createDecoder(frame);
-				decoding.readVarUint(peek);
-				if (decoding.peekVarUint(peek) === 2) this.updates.push(frame);
-				const e = encoding.createEncoder();
-				encoding.writeVarUint(e, MessageType.sync);
-				const kind = syncProtocol.readSyncMessage(d, e, this.doc, this);
-				if (encoding.length(e) > 1) this.socket.send(encoding.toUint8Array(e));
-				if (kind === syncProtocol.messageYjsSyncStep2) {
-					const syncing = this.#syncing;
-					this.#syncing = [];
-					for (const resolve of syncing) resolve();
-				}
-				return;
-			}
-			case MessageType.awareness:
-				awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(d), this);
-				return;
-			case MessageType.auth:
-				decoding.readVarUint(d);
-				this.denied.push(decoding.readVarString(d));
-				return;
-			case MessageType.intentResult: {
-				const result = JSON.parse(decoding.readVarString(d)) as IntentResult;
-				this.results.push(result);
-				this.#waiting.get(result.id)?.resolve(result);
-				this.#waiting.delete(result.id);
-				return;
-			}
-			default:
-				throw new Error(`unexpected frame type ${type}`);
-		}
+	protected override onUpdateFrame(frame: Uint8Array): void {
+		this.updates.push(frame);
 	}
 }
 

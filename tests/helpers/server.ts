@@ -30,7 +30,7 @@ export async function startInProcess(
 	dataDir: string,
 	env: Record<string, string> = {},
 	options: Partial<
-		Pick<Parameters<typeof serve>[0], 'audio' | 'log' | 'httpLimits' | 'roundLimits'>
+		Pick<Parameters<typeof serve>[0], 'audio' | 'log' | 'httpLimits' | 'roundLimits' | 'practice'>
 	> = {}
 ) {
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });

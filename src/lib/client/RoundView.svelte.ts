@@ -1,3 +1,4 @@
+import type { PracticeMeta } from '$lib/practice/types';
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import type { Step } from '$lib/protocol';
@@ -11,6 +12,8 @@ import {
 	readHappy,
 	readKleed,
 	readMeta,
+	readPracticeRecap,
+	type PracticeRecap,
 	readNotes,
 	readParticipants,
 	readRecognizers,
@@ -80,6 +83,7 @@ export class RoundView {
 	});
 	readonly #waiting = $derived.by(() => readWaiting(this.#read.waiting));
 	readonly #happy = $derived.by(() => readHappy(this.#read.happy));
+	readonly #recap = $derived.by(() => readPracticeRecap(this.#read.practice));
 	readonly #kleed = $derived.by(() => readKleed(this.#read.kleed));
 	readonly #stories = $derived.by(() => readStories(this.#read.stories));
 	readonly #vote = $derived.by(() => readVote(this.#read.vote));
@@ -118,6 +122,16 @@ export class RoundView {
 	}
 
 	/** The facilitator's warm-up prompt for the Opening; '' when none. */
+	/** A practice round's settings (#16), or null in a real round. */
+	get practice(): PracticeMeta | null {
+		return this.#meta.practice;
+	}
+
+	/** A practice round's counts for the trainee's recap, or null in a real round. */
+	get practiceRecap(): PracticeRecap | null {
+		return this.#recap;
+	}
+
 	get warmup(): string {
 		return this.#meta.warmup;
 	}

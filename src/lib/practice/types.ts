@@ -1,5 +1,6 @@
 /** The shape of practice rounds' training content (#16); the content itself is in content/. */
 import type { HappyIcon, KleedIcon } from '../round/doc';
+import type { PracticeLanguage, PracticeSpeed } from '../protocol';
 
 export {
 	PRACTICE_LANGUAGES,
@@ -11,6 +12,13 @@ export {
 	type PracticeSituation,
 	type PracticeSpeed
 } from '../protocol';
+
+/** What every screen knows of a practice round (`meta.practice`; null in a real round). */
+export interface PracticeMeta {
+	language: PracticeLanguage;
+	speed: PracticeSpeed;
+	neighbours: number;
+}
 
 export interface TrainingContent {
 	/**

@@ -12,16 +12,19 @@ import type { Presence, Role } from '../protocol.ts';
 import {
 	DOC_MAP,
 	PER_PERSON_MAX,
+	leaders,
 	nextProposal,
 	readChoice,
 	readHands,
 	readMeta,
+	readPracticeRecap,
 	readVote,
 	winner,
 	type HappyEvent,
 	type KleedObject,
 	type Note,
 	type ParticipantEntry,
+	type PracticeRecapFields,
 	type RaisedHand,
 	type Story,
 	type TimerState,
@@ -166,7 +169,8 @@ const maps = (doc: Y.Doc) => ({
 	timers: doc.getMap<TimerState>(DOC_MAP.timers),
 	hands: doc.getMap<RaisedHand>(DOC_MAP.hands),
 	floor: doc.getMap<unknown>(DOC_MAP.floor),
-	waiting: doc.getMap<WaitingEntry>(DOC_MAP.waiting)
+	waiting: doc.getMap<WaitingEntry>(DOC_MAP.waiting),
+	practice: doc.getMap<unknown>(DOC_MAP.practice)
 });
 
 const voteOf = (ctx: IntentContext) => readVote(maps(ctx.doc).vote);
@@ -190,6 +194,28 @@ function propose(doc: Y.Doc, storyId: string | null, declined: string[]): void {
 		answeredBy: undefined,
 		declined
 	});
+}
+
+/**
+ * The recap of a practice round (#16): counts and times only, written only in a practice round
+ * (a real round keeps no such thing). `fn` gets the current values and returns those to change.
+ */
+function recap(
+	ctx: IntentContext,
+	fn: (now: PracticeRecapFields) => Partial<PracticeRecapFields>
+): void {
+	const { meta, practice } = maps(ctx.doc);
+	if (readMeta(meta).practice === null) return;
+	const current = readPracticeRecap(practice) ?? {
+		stepStartedAt: {},
+		endedAt: null,
+		handsGiven: 0,
+		votesOpened: 0,
+		ties: 0,
+		consent: { yes: 0, no: 0 }
+	};
+	const changes = fn(current);
+	if (Object.keys(changes).length > 0) server(ctx, () => writeFields(practice, changes));
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -310,6 +336,9 @@ function recount(ctx: IntentContext, vote: VoteFields): void {
 /** Publishes totals and proposes the winner; on a tie the facilitator decides. */
 function publish(ctx: IntentContext, fields: VoteFields): void {
 	const { declined } = choiceOf(ctx);
+	if (leaders(fields.totals ?? {}, fields.candidates).length > 1) {
+		recap(ctx, (now) => ({ ties: now.ties + 1 }));
+	}
 	server(ctx, () => {
 		writeFields(maps(ctx.doc).vote, {
 			totals: undefined,
@@ -452,6 +481,7 @@ const handlers: Handlers = {
 			} satisfies VoteFields);
 			propose(ctx.doc, null, declined);
 		});
+		recap(ctx, (now) => ({ votesOpened: now.votesOpened + 1 }));
 		return OK;
 	},
 
@@ -550,6 +580,9 @@ const handlers: Handlers = {
 			return choice.consent === intent.answer ? OK : conflict('this was answered already');
 		}
 		const answeredBy = owner ? 'owner' : 'facilitator';
+		recap(ctx, (now) => ({
+			consent: { ...now.consent, [intent.answer]: now.consent[intent.answer] + 1 }
+		}));
 		server(ctx, () => {
 			if (intent.answer === 'yes') {
 				writeFields(maps(ctx.doc).choice, { consent: 'yes', answeredBy });
@@ -615,6 +648,7 @@ const handlers: Handlers = {
 			floor.set('speaker', who);
 			floor.set('since', ctx.now());
 		});
+		recap(ctx, (now) => ({ handsGiven: now.handsGiven + 1 }));
 		return OK;
 	},
 
@@ -637,6 +671,11 @@ const handlers: Handlers = {
 			return conflict(`the round is in the ${now} step now, not in ${intent.from}`);
 		}
 		server(ctx, () => meta.set('step', intent.to));
+		recap(ctx, (now) =>
+			now.stepStartedAt[intent.to] === undefined
+				? { stepStartedAt: { ...now.stepStartedAt, [intent.to]: ctx.now() } }
+				: {}
+		);
 		return OK;
 	},
 
@@ -776,7 +815,19 @@ const handlers: Handlers = {
 
 	'round.end'(ctx) {
 		if (readMeta(maps(ctx.doc).meta).endedAt === null) {
-			server(ctx, () => maps(ctx.doc).meta.set('endedAt', ctx.now()));
+			const endedAt = ctx.now();
+			server(ctx, () => maps(ctx.doc).meta.set('endedAt', endedAt));
+			recap(ctx, () => ({ endedAt }));
+		}
+		return OK;
+	},
+
+	'practice.speed'(ctx, intent) {
+		const { meta } = maps(ctx.doc);
+		const practice = readMeta(meta).practice;
+		if (practice === null) return conflict('this is not a practice round');
+		if (practice.speed !== intent.speed) {
+			server(ctx, () => meta.set('practice', { ...practice, speed: intent.speed }));
 		}
 		return OK;
 	}

@@ -6,11 +6,18 @@
  * The server is the doc's only writer (see `apply.ts`); it validates what it writes. The readers
  * still check every value, so a half-understood value (a newer server) never breaks a page. They
  * take anything with `get` and `entries` (a `Y.Map`, or the browser's reactive wrapper of one)
- * and import nothing but the protocol's constants: this module is in the participant's bundle.
+ * and import nothing but the protocol's and the practice rounds' constants: this module is in the
+ * participant's bundle.
  *
  * docs/protocol.md ("Y.Doc schema") describes the same; keep the two in step.
  */
 import { PRESENCES, STEPS, type Presence, type Step } from '../protocol.ts';
+import {
+	PRACTICE_LANGUAGES,
+	PRACTICE_NEIGHBOURS,
+	PRACTICE_SPEEDS,
+	type PracticeMeta
+} from '../practice/types.ts';
 
 /* ------------------------------------------------------------------------------------------------
  * The schema. Every value is plain JSON, replaced whole, never mutated in place.
@@ -29,6 +36,7 @@ import { PRESENCES, STEPS, type Presence, type Step } from '../protocol.ts';
  *   waiting       participantId -> WaitingEntry (a locked round: people at the door)
  *   hands         participantId -> RaisedHand   (the ordered hand queue; order set by the server)
  *   floor         FloorFields                   (who has the word)
+ *   practice      PracticeRecapFields           (practice rounds only: counts for the recap)
  * ---------------------------------------------------------------------------------------------- */
 
 export const DOC_MAP = {
@@ -45,7 +53,8 @@ export const DOC_MAP = {
 	timers: 'timers',
 	hands: 'hands',
 	floor: 'floor',
-	waiting: 'waiting'
+	waiting: 'waiting',
+	practice: 'practice'
 } as const;
 export type DocMapName = keyof typeof DOC_MAP;
 
@@ -77,6 +86,8 @@ export interface MetaFields {
 	endedAt?: number;
 	/** `round.lock`: new people wait at the door until a facilitator lets them in. */
 	locked?: boolean;
+	/** A practice round with simulated neighbours (#16), set at creation; `practice.speed`. */
+	practice?: PracticeMeta;
 }
 
 export interface ParticipantEntry {
@@ -262,6 +273,19 @@ export interface MetaView {
 	locked: boolean;
 	createdAt: number | null;
 	endedAt: number | null;
+	/** A practice round with simulated neighbours; null in a real round. */
+	practice: PracticeMeta | null;
+}
+
+/** `meta.practice`, checked: null when absent or not understood. */
+function readPracticeMeta(value: unknown): PracticeMeta | null {
+	if (!isRecord(value)) return null;
+	const { language, speed, neighbours } = value;
+	if (!oneOf(PRACTICE_LANGUAGES, language) || !oneOf(PRACTICE_SPEEDS, speed)) return null;
+	if (!Number.isInteger(neighbours)) return null;
+	const n = neighbours as number;
+	if (n < PRACTICE_NEIGHBOURS.min || n > PRACTICE_NEIGHBOURS.max) return null;
+	return { language, speed, neighbours: n };
 }
 
 export function readMeta(meta: MapLike): MetaView {
@@ -285,7 +309,8 @@ export function readMeta(meta: MapLike): MetaView {
 		hideNames: meta.get('hideNames') === true,
 		locked: meta.get('locked') === true,
 		createdAt: time('createdAt'),
-		endedAt: time('endedAt')
+		endedAt: time('endedAt'),
+		practice: readPracticeMeta(meta.get('practice'))
 	};
 }
 
@@ -499,5 +524,56 @@ export function voteResult(vote: VoteFields): VoteResult | null {
 		top: top.length > 0 ? (totals[top[0]!] ?? 0) : 0,
 		leaders: top,
 		tie: top.length > 1
+	};
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Practice rounds (#16): what the recap shows. Counts and times only, never content; written by
+ * the server's handlers only in a practice round, erased with the round.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** The `practice` map, key by key. */
+export interface PracticeRecapFields {
+	/** Server time (ms) when each step began, the first time (the Opening: at creation). */
+	stepStartedAt: Partial<Record<Step, number>>;
+	/** Server time of `round.end`, or null. */
+	endedAt: number | null;
+	/** How often a facilitator gave someone the word (`hand.give`). */
+	handsGiven: number;
+	/** How many votes were opened (a re-vote among tied stories is one more). */
+	votesOpened: number;
+	/** How many revealed votes ended in a tie. */
+	ties: number;
+	/** The chosen people's answers to "do you want to go on with it?". */
+	consent: { yes: number; no: number };
+}
+export type PracticeRecap = PracticeRecapFields;
+
+/** The recap of a practice round, or null in a real round (no `practice` map). */
+export function readPracticeRecap(map: MapLike): PracticeRecap | null {
+	const started = map.get('stepStartedAt');
+	if (!isRecord(started)) return null;
+	const count = (key: string) => {
+		const value = map.get(key);
+		return isNumber(value) && value >= 0 ? Math.floor(value) : 0;
+	};
+	const stepStartedAt: Partial<Record<Step, number>> = {};
+	for (const step of STEPS) {
+		const at = started[step];
+		if (isNumber(at)) stepStartedAt[step] = at;
+	}
+	const endedAt = map.get('endedAt');
+	const consent = map.get('consent');
+	const answers = (key: 'yes' | 'no') => {
+		const value = isRecord(consent) ? consent[key] : undefined;
+		return isNumber(value) && value >= 0 ? Math.floor(value) : 0;
+	};
+	return {
+		stepStartedAt,
+		endedAt: isNumber(endedAt) ? endedAt : null,
+		handsGiven: count('handsGiven'),
+		votesOpened: count('votesOpened'),
+		ties: count('ties'),
+		consent: { yes: answers('yes'), no: answers('no') }
 	};
 }

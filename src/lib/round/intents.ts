@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { STEPS, type Role, type Step } from '../protocol.ts';
 import { describeIssues, id, personName, presence, text } from '../schemas.ts';
 import { HAPPY_ICONS, KLEED_ICONS, TEXT_FIELDS, TEXT_MAX, TIMER_MAX_SECONDS } from './doc.ts';
+import { PRACTICE_SPEEDS } from '../practice/types.ts';
 
 const step = z.enum(STEPS);
 /** `by` on content a facilitator adds: a participant id, or null for "zonder naam". */
@@ -151,7 +152,10 @@ export const INTENTS = {
 	'person.remove': steer({ who: id }),
 	'person.newcomer': steer({ who: id, on: z.boolean() }),
 	/** Ends the round and erases everything but the counts. */
-	'round.erase': steer({})
+	'round.erase': steer({}),
+	// Practice rounds (#16)
+	/** How fast the simulated neighbours act; refused (`conflict`) in a round that is not practice. */
+	'practice.speed': steer({ speed: z.enum(PRACTICE_SPEEDS) })
 } satisfies Record<string, IntentSpec>;
 
 type Table = typeof INTENTS;

@@ -1,0 +1,42 @@
+import type { JoinRequest, JoinResponse } from '../src/lib/protocol.ts';
+import { DOC_MAP, readMeta, type WaitingEntry } from '../src/lib/round/doc.ts';
+import type { Relay } from './relay/Relay.ts';
+import type { RoundRecord, RoundStore } from './RoundStore.ts';
+
+/** The round has ended: nobody new joins it (they would be counted in a circle they were not in). */
+export class RoundEnded extends Error {
+	constructor() {
+		super('This round has ended; nobody can join it any more.');
+	}
+}
+
+/**
+ * Someone joins a round: the one door for people, over HTTP (`POST …/participants`) and for the
+ * simulated neighbours of a practice round alike. A round that has ended takes nobody new
+ * (RoundEnded); a locked one puts the person at the door (`waiting`, until a facilitator lets
+ * them in); a full one throws RoundFull (RoundStore.addParticipant).
+ */
+export async function joinRound(
+	deps: { rounds: RoundStore; relay: Relay },
+	round: RoundRecord,
+	input: JoinRequest,
+	now: () => number = Date.now
+): Promise<JoinResponse> {
+	let ended = false;
+	await deps.relay.transact(round.code, (doc) => {
+		ended = readMeta(doc.getMap(DOC_MAP.meta)).endedAt !== null;
+	});
+	if (ended) throw new RoundEnded();
+	if (round.locked) {
+		const added = deps.rounds.addParticipant(round.code, input, { waiting: true });
+		await deps.relay.transact(round.code, (doc) =>
+			doc.getMap<WaitingEntry>(DOC_MAP.waiting).set(added.participantId, {
+				name: input.name,
+				presence: input.presence,
+				at: now()
+			})
+		);
+		return { ...added, waiting: true };
+	}
+	return deps.rounds.addParticipant(round.code, input);
+}
