@@ -459,7 +459,11 @@ describe('practice.speed', () => {
 			message: 'this is not a practice round'
 		});
 		expect(readMeta(map(r, 'meta')).practice).toBeNull();
+		// A real round keeps no recap: the handlers write it only in practice rounds.
+		expect((await r.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
+		expect((await r.intent({ type: 'round.end' })).ok).toBe(true);
 		expect(map(r, 'practice').size).toBe(0);
+		expect(readPracticeRecap(map(r, 'practice'))).toBeNull();
 
 		const practice = await createPractice({ neighbours: 4, language: 'tr' });
 		const f = facilitator(practice);
