@@ -236,16 +236,23 @@ export class PracticeRunner {
 			}
 		}
 		for (const code of [...this.#dormant]) {
+			// Memory only, for every dormant round; the database only for one a facilitator opened.
+			// (An erased round leaves this set through stop(code, 'gone'): the erase and the sweep.)
+			if (!this.#facilitatorConnected(code) || this.#running.size >= this.limits.maxRunning) {
+				continue;
+			}
 			if (!this.#o.rounds.get(code)) {
 				this.#dormant.delete(code);
 				this.#tabletTokens.delete(code);
 				continue;
 			}
-			if (!this.#facilitatorConnected(code) || this.#running.size >= this.limits.maxRunning)
-				continue;
 			const live = this.#o.relay.round(code);
 			const state = this.#o.rounds.practiceState(code);
-			if (!live?.live || !isState(state) || state.ended) continue;
+			if (!isState(state) || state.ended) {
+				this.#dormant.delete(code);
+				continue;
+			}
+			if (!live?.live) continue;
 			const meta = readMeta(live.doc.getMap(DOC_MAP.meta));
 			if (meta.endedAt !== null) {
 				this.stop(code, 'ended');

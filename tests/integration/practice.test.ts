@@ -356,6 +356,25 @@ describe('lifecycle', () => {
 		expect(readParticipants(map(f, 'participants')).map((p) => p.id)).toEqual(ids);
 	});
 
+	it('an ended practice round never starts its neighbours again, not after a restart either', async () => {
+		await start(6);
+		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
+		let f = facilitator(created);
+		await f.sync();
+		await driveUntil(scheduler, () => map(f, 'participants').size === 4, 'in');
+		expect((await f.intent({ type: 'round.end' })).ok).toBe(true);
+		await driveUntil(scheduler, () => server.kleed.practice.running.length === 0, 'stopped');
+		MemoryYClient.destroyAll();
+		await server.stop();
+		await start(6);
+		f = facilitator(created);
+		await f.sync();
+		scheduler.advance(server.kleed.practice.limits.watchMs * 3);
+		await tick();
+		expect(server.kleed.practice.running).toEqual([]);
+		expect([...server.kleed.relay.round(created.code)!.connections]).toHaveLength(1);
+	});
+
 	it('a locked round puts a neighbour at the door like anyone', async () => {
 		await start();
 		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
@@ -440,7 +459,11 @@ describe('practice.speed', () => {
 			message: 'this is not a practice round'
 		});
 		expect(readMeta(map(r, 'meta')).practice).toBeNull();
+		// A real round keeps no recap: the handlers write it only in practice rounds.
+		expect((await r.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
+		expect((await r.intent({ type: 'round.end' })).ok).toBe(true);
 		expect(map(r, 'practice').size).toBe(0);
+		expect(readPracticeRecap(map(r, 'practice'))).toBeNull();
 
 		const practice = await createPractice({ neighbours: 4, language: 'tr' });
 		const f = facilitator(practice);
