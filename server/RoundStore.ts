@@ -193,6 +193,21 @@ export class RoundStore {
 	}
 
 	/**
+	 * A new token for a simulated neighbour of a practice round (the demo view opens their tablet
+	 * with it); their earlier token stops working. Someone waiting at the door, without a device
+	 * or not in this round gets none (null). Only the practice runner uses it.
+	 */
+	rekeyParticipant(code: string, id: string): string | null {
+		const token = newSecret();
+		const changed = this.#db
+			.prepare<[Buffer, string, string]>(
+				'UPDATE participants SET token_hash = ? WHERE round_code = ? AND id = ? AND has_device = 1 AND waiting = 0'
+			)
+			.run(hashSecret(token), code, id).changes;
+		return changed === 1 ? token : null;
+	}
+
+	/**
 	 * The identity of someone in the round by their participant id, as `verifyToken` would give it
 	 * for their token (null: not in this round any more). Only the practice runner uses it, for its
 	 * own neighbours after a restart: their tokens were never stored.

@@ -5,6 +5,7 @@ import {
 	normalizeCode,
 	type AudioGrant,
 	type CreateRoundResponse,
+	type PracticeInfo,
 	type RoundInfo,
 	type ServerTime,
 	type SessionInfo
@@ -235,6 +236,30 @@ export function createApi(deps: ApiDeps): Middleware {
 				if (identity.role === 'facilitator') {
 					body.projectorToken = derivedToken(token, 'projector');
 					body.links = links(baseUrl(req, deps), round.code, token);
+				}
+				return [200, body];
+			}
+		},
+		{
+			// A practice round's simulated neighbours, each with a token for the demo view (#16):
+			// the facilitator's key only; 409 in a real round.
+			method: 'GET',
+			pattern: /^\/api\/rounds\/([^/]+)\/practice$/,
+			handler: async (req, { code }) => {
+				const round = roundOf(req, code);
+				const { identity } = authenticate(req, round.code, rounds, 403);
+				if (identity.role !== 'facilitator') {
+					throw new HttpError(403, {
+						error: 'forbidden',
+						message: 'Only a facilitator sees the neighbours of a practice round.'
+					});
+				}
+				const body: PracticeInfo | null = deps.practice.neighbourTokens(round.code);
+				if (!body) {
+					throw new HttpError(409, {
+						error: 'not_practice',
+						message: 'This is not a practice round.'
+					});
 				}
 				return [200, body];
 			}

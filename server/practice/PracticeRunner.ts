@@ -22,6 +22,7 @@ import {
 	type PracticeSpeed,
 	type TrainingContent
 } from '../../src/lib/practice/types.ts';
+import type { PracticeNeighbour } from '../../src/lib/protocol.ts';
 import { DOC_MAP, readMeta } from '../../src/lib/round/doc.ts';
 import { PRACTICE_LIMITS, type PracticeLimits } from '../relay/limits.ts';
 import type { Relay } from '../relay/Relay.ts';
@@ -84,6 +85,8 @@ export class PracticeRunner {
 	readonly #dormant = new Set<string>();
 	/** The shared tablet's token of rounds created by this process (never stored). */
 	readonly #tabletTokens = new Map<string, string>();
+	/** Tokens made for the demo view, per round and neighbour (never stored). */
+	readonly #demoTokens = new Map<string, Map<string, string>>();
 	#cancelWatch: (() => void) | null = null;
 	#closed = false;
 
@@ -107,6 +110,32 @@ export class PracticeRunner {
 	/** The running practice round `code` (tests look at its timers). */
 	round(code: string): PracticeRound | undefined {
 		return this.#running.get(code)?.round;
+	}
+
+	/**
+	 * The neighbours of practice round `code` who are in it now, each with a token for the demo
+	 * view (made once, kept in memory only: their join token is never kept), and how many there
+	 * will be. Null: not a practice round.
+	 */
+	neighbourTokens(code: string): { neighbours: PracticeNeighbour[]; total: number } | null {
+		const state = this.#o.rounds.practiceState(code);
+		if (!isState(state)) return null;
+		let tokens = this.#demoTokens.get(code);
+		if (!tokens) this.#demoTokens.set(code, (tokens = new Map()));
+		const neighbours: PracticeNeighbour[] = [];
+		for (const id of state.ids) {
+			if (!id) continue;
+			const identity = this.#o.rounds.participantIdentity(code, id);
+			if (!identity || identity.waiting) continue;
+			let token = tokens.get(id) ?? null;
+			if (!token) {
+				token = this.#o.rounds.rekeyParticipant(code, id);
+				if (!token) continue;
+				tokens.set(id, token);
+			}
+			neighbours.push({ id, name: identity.name ?? '', token });
+		}
+		return { neighbours, total: state.neighbours };
 	}
 
 	/** Throws PracticeRefused when one more practice round may not start now. */
@@ -159,6 +188,7 @@ export class PracticeRunner {
 		this.#dormant.delete(code);
 		if (why === 'gone') {
 			this.#tabletTokens.delete(code);
+			this.#demoTokens.delete(code);
 		} else if (why === 'ended') {
 			const state = this.#o.rounds.practiceState(code);
 			if (isState(state) && !state.ended)

@@ -3,7 +3,7 @@
  * door as people. Real SQLite, real relay, real API; time is a manual clock (no real waiting).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CreateRoundResponse, Step } from '../../src/lib/protocol.ts';
+import type { CreateRoundResponse, PracticeInfo, Step } from '../../src/lib/protocol.ts';
 import {
 	DOC_MAP,
 	readChoice,
@@ -601,5 +601,59 @@ describe('situations and people', () => {
 		server.kleed.practice.stop(a.code, 'ended'); // two per address at once
 		const listed = await createPractice({ neighbours: 4, language: 'nl', situations: [] });
 		expect(state(listed.code).situations).toEqual([]);
+	});
+});
+
+describe('the demo view’s neighbours (GET /api/rounds/{code}/practice)', () => {
+	const get = async (path: string, token?: string) => {
+		const res = await fetch(`http://127.0.0.1:${server.port}${path}`, {
+			headers: token ? { authorization: `Bearer ${token}` } : {}
+		});
+		return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+	};
+
+	it('gives the facilitator a working token per neighbour, the same each time; nobody else; 409 in a real round', async () => {
+		await start();
+		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
+		const f = facilitator(created);
+		await f.sync();
+		await driveUntil(
+			scheduler,
+			() => readParticipants(map(f, 'participants')).length === 4,
+			'neighbours'
+		);
+		const path = `/api/rounds/${created.code}/practice`;
+		const first = await get(path, created.facilitatorKey);
+		expect(first.status).toBe(200);
+		const info = first.body as unknown as PracticeInfo;
+		expect(info.total).toBe(4);
+		expect(info.neighbours).toHaveLength(4);
+		// Each token is that neighbour: the participant page opens their tablet with it.
+		for (const n of info.neighbours) {
+			const session = await get(`/api/rounds/${created.code}/session`, n.token);
+			expect(session.body).toMatchObject({
+				role: 'participant',
+				participantId: n.id,
+				name: n.name
+			});
+		}
+		// Asked again (the demo view polls): the same tokens, so a tablet shown keeps working.
+		expect(
+			((await get(path, created.facilitatorKey)).body as unknown as PracticeInfo).neighbours
+		).toEqual(info.neighbours);
+		// The neighbours themselves go on acting (their connection never used a stored token).
+		const sim = server.kleed.practice.round(created.code)!.neighbours[0]!;
+		await driveUntil(scheduler, () => sim.connected, 'a connected neighbour');
+		expect(
+			(await sim.client!.intent({ type: 'kleed.place', id: 'demo-check', icon: 'tea' })).ok
+		).toBe(true);
+		// A participant's token, no token, a real round.
+		expect((await get(path, info.neighbours[0]!.token)).status).toBe(403);
+		expect((await get(path)).status).toBe(401);
+		const real = await post('/api/rounds', { title: 'Echt' });
+		const realRound = real.body as unknown as CreateRoundResponse;
+		const refused = await get(`/api/rounds/${realRound.code}/practice`, realRound.facilitatorKey);
+		expect(refused.status).toBe(409);
+		expect(refused.body.error).toBe('not_practice');
 	});
 });
