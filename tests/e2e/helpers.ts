@@ -143,7 +143,9 @@ export async function showFoot(page: Page) {
 
 /** Scrolls a participant's Opening to the good news, whose form loads when it comes on screen. */
 export async function showGoodNews(page: Page) {
-	await page.getByRole('heading', { name: 'Goed nieuws' }).scrollIntoViewIfNeeded();
+	const card = page.getByRole('region', { name: 'Goed nieuws' });
+	await card.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+	await expect(card.getByRole('button', { name: 'Delen' })).toBeVisible();
 }
 
 export async function expectStep(pages: Page[], name: string) {
