@@ -28,7 +28,8 @@ const config = {
 				'object-src': ['none'],
 				'base-uri': ['self'],
 				'form-action': ['self'],
-				'frame-ancestors': ['none']
+				// Only Kleed itself (the demo view of a practice round frames its own pages).
+				'frame-ancestors': ['self']
 			}
 		}
 	}

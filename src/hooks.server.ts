@@ -4,9 +4,10 @@ import { paraglideMiddleware } from '$lib/paraglide/server';
 import { getTextDirection } from '$lib/paraglide/runtime';
 
 const SECURITY_HEADERS: Record<string, string> = {
-	// The facilitator page must not be framed by another site (clickjacking on the step buttons);
-	// CSP frame-ancestors says the same to newer browsers.
-	'X-Frame-Options': 'DENY',
+	// No page may be framed by another site (clickjacking on the step buttons); CSP
+	// frame-ancestors says the same to newer browsers. Kleed's own pages may: a practice round's
+	// demo view (#16) shows the console, a tablet and the room's screen in frames.
+	'X-Frame-Options': 'SAMEORIGIN',
 	'X-Content-Type-Options': 'nosniff',
 	// Secrets live in the URL fragment, which browsers never send as Referer; and we send no
 	// Referer at all, so not even a round code leaves with a link someone follows.

@@ -9,7 +9,9 @@ test('every page is served with a strict CSP and no referrer, and breaks none of
 	const page = await request.get('/');
 	const csp = page.headers()['content-security-policy'] ?? '';
 	expect(csp).toContain("default-src 'self'");
-	expect(csp).toContain("frame-ancestors 'none'");
+	// Framed by Kleed itself only (a practice round's demo view), never by another site.
+	expect(csp).toContain("frame-ancestors 'self'");
+	expect(page.headers()['x-frame-options']).toBe('SAMEORIGIN');
 	expect(csp).toMatch(/script-src 'self' 'nonce-/);
 	expect(page.headers()['referrer-policy']).toBe('no-referrer');
 	expect(page.headers()['x-content-type-options']).toBe('nosniff');
