@@ -17,11 +17,11 @@ import { TABLET, createRound, local, newPage } from './helpers';
 /** The target of #7: the first load must never need more than this. */
 export const PARTICIPANT_JS_TARGET_KB = 100;
 /**
- * What CI enforces: the size measured on 2026-12-07 (99.6 KB) with a little headroom,
+ * What CI enforces: the size measured on 2026-12-07 (97.0 KB) with half a kilobyte of headroom,
  * so the first load cannot quietly grow back towards the target. Never above the target; lower
  * it as the page gets smaller.
  */
-export const PARTICIPANT_JS_BUDGET_KB = 99.8;
+export const PARTICIPANT_JS_BUDGET_KB = 97.5;
 const KLEED_HEADING = 'Het kleed';
 
 test("a participant's first load stays within the JavaScript budget; LiveKit is not in it", async ({

@@ -107,7 +107,7 @@ test("the demo view shows the console, a neighbour's tablet and the room's scree
 	const trainer = await newPage(browser, PROJECTOR);
 	// A path of this server (?alles on the facilitator's page, the key in the fragment).
 	await trainer.goto(href!);
-		const console_ = trainer.frameLocator('iframe[title="Begeleider"]');
+	const console_ = trainer.frameLocator('iframe[title="Begeleider"]');
 	const screen = trainer.frameLocator('iframe[title="Scherm in de zaal"]');
 	const tablet = trainer.frameLocator('iframe[title^="Tablet van "]');
 	for (const frame of [console_, screen, tablet])
