@@ -4,13 +4,13 @@
  * real round is ever used. One file per language under `content/`; `docs/practice.md` says how
  * to change it.
  */
-import { ar } from './content/ar';
-import { en } from './content/en';
-import { nl } from './content/nl';
-import { tr } from './content/tr';
-import type { PracticeLanguage, TrainingContent } from './types';
+import { ar } from './content/ar.ts';
+import { en } from './content/en.ts';
+import { nl } from './content/nl.ts';
+import { tr } from './content/tr.ts';
+import type { PracticeLanguage, TrainingContent } from './types.ts';
 
-export { PRACTICE_LANGUAGES, type PracticeLanguage, type TrainingContent } from './types';
+export { PRACTICE_LANGUAGES, type PracticeLanguage, type TrainingContent } from './types.ts';
 
 const CONTENT: Record<PracticeLanguage, TrainingContent> = { nl, en, tr, ar };
 

@@ -1,6 +1,6 @@
 /** The shape of practice rounds' training content (#16); the content itself is in content/. */
-import type { HappyIcon, KleedIcon } from '../round/doc';
-import type { PracticeLanguage, PracticeSpeed } from '../protocol';
+import type { HappyIcon, KleedIcon } from '../round/doc.ts';
+import type { PracticeLanguage, PracticeSpeed } from '../protocol.ts';
 
 export {
 	PRACTICE_LANGUAGES,
@@ -11,7 +11,7 @@ export {
 	type PracticeRequest,
 	type PracticeSituation,
 	type PracticeSpeed
-} from '../protocol';
+} from '../protocol.ts';
 
 /** What every screen knows of a practice round (`meta.practice`; null in a real round). */
 export interface PracticeMeta {

@@ -1,4 +1,4 @@
-import type { TrainingContent } from '../types';
+import type { TrainingContent } from '../types.ts';
 
 /** Training content in nl: see ../content.ts for what each list is for. */
 export const nl: TrainingContent = {
