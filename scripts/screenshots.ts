@@ -134,3 +134,71 @@ test('the first screen of every device, at every moment of a realistic round', a
 	for (const [name, page] of Object.entries(pages)) await shot(page, `${name}-ended`);
 	r.close();
 });
+
+/** A practice round (#16) made through the API, as "Oefenen" makes it. */
+async function practiceRound(origin: string, language: 'nl' | 'tr', neighbours: number) {
+	const res = await fetch(`${origin}/api/rounds`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.16.0.${neighbours}` },
+		body: JSON.stringify({
+			title: language === 'tr' ? 'Alıştırma turu' : 'Oefenronde',
+			practice: { neighbours, language, speed: 'fast', situations: ['tie'] }
+		})
+	});
+	expect(res.status).toBe(201);
+	return (await res.json()) as {
+		code: string;
+		facilitatorKey: string;
+		links: Record<string, string>;
+	};
+}
+
+test("a practice round: its room screen in two languages, and the trainer's demo view", async ({
+	browser
+}) => {
+	test.setTimeout(300_000);
+	mkdirSync(OUT, { recursive: true });
+	const origin = new URL(test.info().project.use.baseURL!).origin;
+	for (const [language, locale] of [
+		['nl', 'nl-NL'],
+		['tr', 'tr-TR']
+	] as const) {
+		const round = await practiceRound(origin, language, 10);
+		const context = await browser.newContext({
+			...options('projector'),
+			locale,
+			baseURL: test.info().project.use.baseURL
+		});
+		const screen = await context.newPage();
+		await screen.goto(local(round.links.projector!));
+		// The neighbours come in and lay things on the kleed (at the fast pace, within seconds).
+		await expect(screen.locator('figure.kleed li')).not.toHaveCount(0, { timeout: 60_000 });
+		await expect(async () =>
+			expect(await screen.locator('figure.kleed li').count()).toBeGreaterThanOrEqual(6)
+		).toPass({ timeout: 60_000 });
+		await shot(screen, `practice-projector-${language}`);
+		await context.close();
+	}
+
+	const round = await practiceRound(origin, 'nl', 8);
+	const facilitator = new URL(round.links.facilitator!);
+	const steer = await open(browser, 'laptop', facilitator.pathname + facilitator.hash);
+	await expect(steer.getByRole('button', { name: 'Volgende stap' })).toBeEnabled();
+	const demo = await open(
+		browser,
+		'projectorHd',
+		`${facilitator.pathname}?alles${facilitator.hash}`
+	);
+	const tablet = demo.frameLocator('iframe[title^="Tablet van "]');
+	await expect(tablet.getByRole('heading', { name: 'Je doet mee' })).toBeVisible({
+		timeout: 60_000
+	});
+	await steer.getByRole('button', { name: 'Volgende stap' }).click();
+	// Stories come in; the trainee opens the vote.
+	await expect(async () =>
+		expect(await steer.getByRole('article').count()).toBeGreaterThanOrEqual(3)
+	).toPass({ timeout: 60_000 });
+	await steer.getByRole('button', { name: 'Stemmen openen' }).click();
+	await expect(tablet.getByRole('button', { name: /^Hart voor:/ }).first()).toBeVisible();
+	await shot(demo, 'practice-demo');
+});
