@@ -308,6 +308,13 @@ export type PracticeSituation = (typeof PRACTICE_SITUATIONS)[number];
 /** How many simulated neighbours a practice round may have. */
 export const PRACTICE_NEIGHBOURS = { min: 4, max: 12, default: 8 } as const;
 
+/** What every screen knows of a practice round (`meta.practice`; null in a real round). */
+export interface PracticeMeta {
+	language: PracticeLanguage;
+	speed: PracticeSpeed;
+	neighbours: number;
+}
+
 /** The `practice` part of a request to create a round (POST /api/rounds). */
 export interface PracticeRequest {
 	neighbours: number;

@@ -1,6 +1,5 @@
 /** The shape of practice rounds' training content (#16); the content itself is in content/. */
 import type { HappyIcon, KleedIcon } from '../round/doc.ts';
-import type { PracticeLanguage, PracticeSpeed } from '../protocol.ts';
 
 export {
 	PRACTICE_LANGUAGES,
@@ -8,17 +7,11 @@ export {
 	PRACTICE_SITUATIONS,
 	PRACTICE_SPEEDS,
 	type PracticeLanguage,
+	type PracticeMeta,
 	type PracticeRequest,
 	type PracticeSituation,
 	type PracticeSpeed
 } from '../protocol.ts';
-
-/** What every screen knows of a practice round (`meta.practice`; null in a real round). */
-export interface PracticeMeta {
-	language: PracticeLanguage;
-	speed: PracticeSpeed;
-	neighbours: number;
-}
 
 export interface TrainingContent {
 	/**

@@ -6,18 +6,21 @@
  * The server is the doc's only writer (see `apply.ts`); it validates what it writes. The readers
  * still check every value, so a half-understood value (a newer server) never breaks a page. They
  * take anything with `get` and `entries` (a `Y.Map`, or the browser's reactive wrapper of one)
- * and import nothing but the protocol's and the practice rounds' constants: this module is in the
+ * and import nothing but the protocol's constants (the practice rounds' among them): this module is in the
  * participant's bundle.
  *
  * docs/protocol.md ("Y.Doc schema") describes the same; keep the two in step.
  */
-import { PRESENCES, STEPS, type Presence, type Step } from '../protocol.ts';
 import {
 	PRACTICE_LANGUAGES,
 	PRACTICE_NEIGHBOURS,
 	PRACTICE_SPEEDS,
-	type PracticeMeta
-} from '../practice/types.ts';
+	PRESENCES,
+	STEPS,
+	type PracticeMeta,
+	type Presence,
+	type Step
+} from '../protocol.ts';
 
 /* ------------------------------------------------------------------------------------------------
  * The schema. Every value is plain JSON, replaced whole, never mutated in place.
