@@ -172,6 +172,7 @@ export function createApi(deps: ApiDeps): Middleware {
 				const practice = input.practice;
 				if (practice) deps.practice.admit(address);
 				const state = practice ? deps.practice.prepare(practice) : null;
+				const guest = state ? deps.practice.withoutDevice(state) : null;
 				const created = rounds.create({
 					title: input.title ?? '',
 					language: input.language ?? practice?.language ?? 'nl',
@@ -181,7 +182,8 @@ export function createApi(deps: ApiDeps): Middleware {
 									meta: {
 										language: practice.language,
 										speed: practice.speed ?? 'normal',
-										neighbours: state.neighbours
+										neighbours: state.neighbours,
+										...(guest ? { withoutDevice: guest } : {})
 									},
 									state
 								}

@@ -98,8 +98,9 @@ export class PracticeRound {
 			ended: () => queueMicrotask(() => this.#o.onEnded()),
 			leave: (neighbour) => this.#leave(neighbour)
 		};
-		this.neighbours = options.plan.cast.map(
-			(profile, i) => new Neighbour(i, profile, host, this.#random.fork(`n${i}`))
+		// Who has no device never joins by themselves: the trainee adds them (see cast.ts).
+		this.neighbours = options.plan.cast.flatMap((profile, i) =>
+			profile.noDevice ? [] : [new Neighbour(i, profile, host, this.#random.fork(`n${i}`))]
 		);
 	}
 
@@ -117,8 +118,8 @@ export class PracticeRound {
 	/** Walks everyone in: new neighbours join, those who joined before reconnect. */
 	start(): void {
 		const { state } = this.#o;
-		this.neighbours.forEach((neighbour, i) => {
-			const id = state.ids[i] ?? null;
+		this.neighbours.forEach((neighbour) => {
+			const id = state.ids[neighbour.index] ?? null;
 			const wait = delay(id ? 'react' : 'join', this.speed, this.#random);
 			this.timers.after(wait, () => void (id ? this.#reconnect(neighbour) : this.#join(neighbour)));
 		});

@@ -22,12 +22,12 @@ import {
 	type PracticeSpeed,
 	type TrainingContent
 } from '../../src/lib/practice/types.ts';
-import type { PracticeNeighbour } from '../../src/lib/protocol.ts';
+import type { PracticeGuest, PracticeNeighbour } from '../../src/lib/protocol.ts';
 import { DOC_MAP, readMeta } from '../../src/lib/round/doc.ts';
 import { PRACTICE_LIMITS, type PracticeLimits } from '../relay/limits.ts';
 import type { Relay } from '../relay/Relay.ts';
 import type { RoundStore } from '../RoundStore.ts';
-import { planRound, resolveSituations } from './cast.ts';
+import { planRound, resolveSituations, type PracticePlan } from './cast.ts';
 import { PracticeRound, type PracticeState } from './PracticeRound.ts';
 import { Random, randomSeed } from './random.ts';
 import { realScheduler, type Scheduler } from './Scheduler.ts';
@@ -135,7 +135,9 @@ export class PracticeRunner {
 			}
 			neighbours.push({ id, name: identity.name ?? '', token });
 		}
-		return { neighbours, total: state.neighbours };
+		// Who has no device of their own has no tablet to show.
+		const total = this.#plan(state).cast.filter((c) => !c.noDevice).length;
+		return { neighbours, total };
 	}
 
 	/** Throws PracticeRefused when one more practice round may not start now. */
@@ -163,6 +165,27 @@ export class PracticeRunner {
 			ids: Array.from({ length: neighbours }, () => null),
 			ended: false
 		};
+	}
+
+	/** The neighbour without a device in a round with `state`, for the trainee's guide (or none). */
+	withoutDevice(state: PracticeState): PracticeGuest | null {
+		const guest = this.#plan(state).cast.find((c) => c.noDevice);
+		if (!guest?.story) return null;
+		return {
+			name: guest.name,
+			object: guest.objects[0]!,
+			story: guest.story,
+			takeaway: guest.takeaway
+		};
+	}
+
+	#plan(state: PracticeState): PracticePlan {
+		const content = (this.#o.content ?? trainingContent)(state.language as PracticeLanguage);
+		return planRound(
+			{ neighbours: state.neighbours, situations: state.situations },
+			content,
+			state.seed
+		);
 	}
 
 	/** The round `code` was created with `state` (see prepare): its neighbours walk in. */
@@ -212,12 +235,7 @@ export class PracticeRunner {
 	}
 
 	#run(code: string, state: PracticeState, address: string | null, speed: PracticeSpeed): void {
-		const content = (this.#o.content ?? trainingContent)(state.language as PracticeLanguage);
-		const plan = planRound(
-			{ neighbours: state.neighbours, situations: state.situations },
-			content,
-			state.seed
-		);
+		const plan = this.#plan(state);
 		const round = new PracticeRound({
 			code,
 			state,

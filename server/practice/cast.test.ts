@@ -31,6 +31,19 @@ describe('the cast', () => {
 		}
 	});
 
+	it('has one person in the room without a device, who tells a story and does not leave', () => {
+		for (let n = 4; n <= 12; n++) {
+			for (const seed of [1, 2, 3, 4, 5]) {
+				const { cast } = planRound({ neighbours: n, situations: ['leave'] }, TEST_CONTENT, seed);
+				const without = cast.filter((c) => c.noDevice);
+				expect(without).toHaveLength(1);
+				expect(without[0]).toMatchObject({ presence: 'room', leavesIn: null });
+				expect(without[0]!.story).not.toBeNull();
+				expect(without[0]!.name).not.toBe('Maria-Magdalena van den Berg');
+			}
+		}
+	});
+
 	it("'leave' makes exactly one neighbour leave once", () => {
 		const { cast } = planRound({ neighbours: 6, situations: ['leave'] }, TEST_CONTENT, 4);
 		expect(cast.filter((c) => c.leavesIn !== null)).toHaveLength(1);

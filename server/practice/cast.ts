@@ -35,6 +35,11 @@ export interface NeighbourProfile {
 	kindWord: string | null;
 	/** The step in which this neighbour leaves for a while and comes back ('leave'), or null. */
 	leavesIn: Step | null;
+	/**
+	 * Has no phone or tablet: never joins by themselves. The trainee adds them ("Iemand zonder
+	 * tablet toevoegen"), writes down what they say, and the shared tablet takes their heart.
+	 */
+	noDevice: boolean;
 }
 
 export interface PracticePlan {
@@ -102,7 +107,8 @@ export function planRound(
 	const order = random.shuffle(chosen.map((_, i) => i));
 
 	// Stories: at least three (a tie and a "no" need choices), never everyone.
-	const tellerCount = Math.min(n - 1, Math.max(3, Math.ceil(n * 0.6)));
+	// One more with room for the story of the person without a device (below).
+	const tellerCount = Math.min(n - 1, Math.max(4, Math.ceil(n * 0.6)));
 	const tellers = new Set(random.shuffle(order).slice(0, tellerCount));
 	const storyTexts = random.shuffle(stories);
 	const situations = [...settings.situations];
@@ -126,8 +132,23 @@ export function planRound(
 			recognizes: random.chance(0.6),
 			takeaway: random.pick(takeaways)!,
 			kindWord: random.chance(0.7) ? random.pick(kindWords)! : null,
-			leavesIn: i === leaver ? leaveStep : null
+			leavesIn: i === leaver ? leaveStep : null,
+			noDevice: false
 		};
 	});
+	// One person in the room without a device, who tells a story (the trainee writes it down for
+	// them): not the long name or a name twice (screens must show those), not the one who leaves.
+	const once = (name: string) => cast.filter((c) => c.name === name).length === 1;
+	const withoutDevice = random.pick(
+		cast.filter(
+			(c) =>
+				c.presence === 'room' &&
+				c.story !== null &&
+				c.name !== longest &&
+				once(c.name) &&
+				c.leavesIn === null
+		)
+	);
+	if (withoutDevice) withoutDevice.noDevice = true;
 	return { situations, cast };
 }

@@ -313,6 +313,19 @@ export interface PracticeMeta {
 	language: PracticeLanguage;
 	speed: PracticeSpeed;
 	neighbours: number;
+	/** The neighbour without a phone or tablet, whom the trainee adds and writes for. */
+	withoutDevice?: PracticeGuest;
+}
+
+/**
+ * What the neighbour without a device says, step by step, for the trainee's guide: training
+ * content, never a real person's words. `object` is one of the kleed's icons.
+ */
+export interface PracticeGuest {
+	name: string;
+	object: string;
+	story: string;
+	takeaway: string;
 }
 
 /** The `practice` part of a request to create a round (POST /api/rounds). */

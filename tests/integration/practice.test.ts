@@ -74,21 +74,30 @@ describe('practice rounds', () => {
 		const f = facilitator(created);
 		await f.sync();
 		const meta = readMeta(map(f, 'meta'));
-		expect(meta.practice).toEqual({ language: 'nl', speed: 'fast', neighbours: 6 });
+		expect(meta.practice).toMatchObject({ language: 'nl', speed: 'fast', neighbours: 6 });
+		// One of the six has no device: the trainee's guide says who, and what they say.
+		const guest = meta.practice!.withoutDevice!;
+		expect(TEST_CONTENT.names).toContain(guest.name);
+		expect(TEST_CONTENT.stories).toContain(guest.story);
+		expect(TEST_CONTENT.takeaways).toContain(guest.takeaway);
 		expect(readPracticeRecap(map(f, 'practice'))?.stepStartedAt.opening).toBe(meta.createdAt);
 		await driveUntil(
 			scheduler,
-			() => readParticipants(map(f, 'participants')).length === 6,
-			'six neighbours'
+			() => readParticipants(map(f, 'participants')).length === 5,
+			'five neighbours'
 		);
 		// At 'fast' they walk in within seconds (PACE.join × 0.2, then taking their place).
 		expect(scheduler.now() - began).toBeLessThan(5_000);
+		// …and the sixth never walks in by themselves.
+		scheduler.advance(60_000);
+		await tick();
+		expect(readParticipants(map(f, 'participants')).map((p) => p.name)).not.toContain(guest.name);
 		const people = readParticipants(map(f, 'participants'));
 		expect(people.some((p) => p.presence === 'remote')).toBe(true);
 		expect(people.some((p) => p.presence === 'room')).toBe(true);
 		expect(people.some((p) => p.name === 'Maria-Magdalena van den Berg')).toBe(true);
 		// Online, as people are: their awareness is set by the server from their identity.
-		await driveUntil(scheduler, () => f.awareness.getStates().size >= 6, 'neighbours online');
+		await driveUntil(scheduler, () => f.awareness.getStates().size >= 5, 'neighbours online');
 	});
 });
 
@@ -109,9 +118,10 @@ describe('simulated neighbours act through the same door', () => {
 		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
 		const f = facilitator(created);
 		await f.sync();
+		// Four neighbours: three with a device of their own walk in (cast.ts: one has none).
 		await driveUntil(
 			scheduler,
-			() => readParticipants(map(f, 'participants')).length === 4,
+			() => readParticipants(map(f, 'participants')).length === 3,
 			'neighbours'
 		);
 		const human = await person(created, 'Echte Mens');
@@ -176,7 +186,20 @@ describe('a whole practice round', () => {
 			expect((await f.intent({ type: 'step.set', from, to })).ok).toBe(true);
 		};
 		const people = () => readParticipants(map(f, 'participants'));
-		await driveUntil(scheduler, () => people().length === 6, 'six on the kleed');
+		await driveUntil(scheduler, () => people().length === 5, 'five on the kleed');
+		// The sixth has no device: the trainee adds them and lays their object, as the guide says.
+		const guest = readMeta(map(f, 'meta')).practice!.withoutDevice!;
+		const added = await f.intent({
+			type: 'person.add',
+			id: 'guest-1',
+			name: guest.name,
+			presence: 'room'
+		});
+		expect(added.ok).toBe(true);
+		expect(
+			(await f.intent({ type: 'kleed.place', id: 'guest-obj', icon: guest.object, by: 'guest-1' }))
+				.ok
+		).toBe(true);
 		// Opening: everyone lays something on the kleed (repeats welcome).
 		await driveUntil(scheduler, () => map(f, 'kleed').size >= 6, 'objects on the kleed');
 		expect(map(f, 'stories').size).toBe(0);
@@ -186,9 +209,15 @@ describe('a whole practice round', () => {
 		scheduler.advance(10_000);
 		await tick();
 		const stories = readStories(map(f, 'stories'));
-		expect(stories.length).toBeLessThan(6);
+		expect(stories.length).toBeLessThan(5);
 		expect(readVote(map(f, 'vote')).voted).toBe(0);
+		// The trainee writes down the story of the neighbour without a device.
+		expect(
+			(await f.intent({ type: 'story.post', id: 'guest-story', text: guest.story, by: 'guest-1' }))
+				.ok
+		).toBe(true);
 		expect((await f.intent({ type: 'vote.open', round: 1 })).ok).toBe(true);
+		// Six hearts: five from the neighbours' own devices, one through the shared tablet.
 		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 6, 'six hearts');
 		expect((await f.intent({ type: 'vote.reveal' })).ok).toBe(true);
 		const first = voteResult(readVote(map(f, 'vote')))!;
@@ -224,6 +253,9 @@ describe('a whole practice round', () => {
 		await step('deepening', 'broadening');
 		await driveUntil(scheduler, () => map(f, 'recognize').size > 0, '"Ik herken dit"');
 		await step('broadening', 'closing');
+		expect((await f.intent({ type: 'takeaway.set', text: guest.takeaway, by: 'guest-1' })).ok).toBe(
+			true
+		);
 		await driveUntil(scheduler, () => map(f, 'takeaways').size === 6, 'takeaways');
 		await driveUntil(scheduler, () => map(f, 'kindWords').size > 0, 'kind words');
 		const round = server.kleed.practice.round(created.code)!;
@@ -256,7 +288,7 @@ describe('never counted, never kept', () => {
 		const practice = await createPractice({ neighbours: 4, language: 'en', speed: 'fast' });
 		const f = facilitator(practice);
 		await f.sync();
-		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 4, 'in');
+		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 3, 'in');
 		const before = server.kleed.rounds.stats().length;
 		const round = server.kleed.practice.round(practice.code)!;
 		expect((await f.intent({ type: 'round.erase' })).ok).toBe(true);
@@ -306,7 +338,7 @@ describe('lifecycle', () => {
 		const first = runner.round(created.code)!;
 		let f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 5, 'in');
+		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 4, 'in');
 		const ids = readParticipants(map(f, 'participants')).map((p) => p.id);
 		f.socket.disconnect();
 		await driveUntil(scheduler, () => first.stopped, 'stopped', {
@@ -336,7 +368,7 @@ describe('lifecycle', () => {
 		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
 		let f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 4, 'in');
+		await driveUntil(scheduler, () => readParticipants(map(f, 'participants')).length === 3, 'in');
 		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 		const ids = readParticipants(map(f, 'participants')).map((p) => p.id);
 		MemoryYClient.destroyAll();
@@ -352,7 +384,7 @@ describe('lifecycle', () => {
 			() => server.kleed.practice.running.includes(created.code),
 			'resumed'
 		);
-		await driveUntil(scheduler, () => map(f, 'stories').size >= 3, 'stories after the restart');
+		await driveUntil(scheduler, () => map(f, 'stories').size >= 2, 'stories after the restart');
 		expect(readParticipants(map(f, 'participants')).map((p) => p.id)).toEqual(ids);
 	});
 
@@ -361,7 +393,7 @@ describe('lifecycle', () => {
 		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
 		let f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => map(f, 'participants').size === 4, 'in');
+		await driveUntil(scheduler, () => map(f, 'participants').size === 3, 'in');
 		expect((await f.intent({ type: 'round.end' })).ok).toBe(true);
 		await driveUntil(scheduler, () => server.kleed.practice.running.length === 0, 'stopped');
 		MemoryYClient.destroyAll();
@@ -381,7 +413,7 @@ describe('lifecycle', () => {
 		const f = facilitator(created);
 		await f.sync();
 		expect((await f.intent({ type: 'round.lock', locked: true })).ok).toBe(true);
-		await driveUntil(scheduler, () => map(f, 'waiting').size === 4, 'four at the door');
+		await driveUntil(scheduler, () => map(f, 'waiting').size === 3, 'three at the door');
 		expect(map(f, 'participants').size).toBe(0);
 		const [who] = [...map(f, 'waiting').keys()];
 		expect((await f.intent({ type: 'door.admit', who: who! })).ok).toBe(true);
@@ -470,7 +502,7 @@ describe('practice.speed', () => {
 		await f.sync();
 		expect(readMeta(map(f, 'meta')).practice?.speed).toBe('normal');
 		expect((await f.intent({ type: 'practice.speed', speed: 'calm' })).ok).toBe(true);
-		expect(readMeta(map(f, 'meta')).practice).toEqual({
+		expect(readMeta(map(f, 'meta')).practice).toMatchObject({
 			language: 'tr',
 			speed: 'calm',
 			neighbours: 4
@@ -496,7 +528,7 @@ describe('situations and people', () => {
 		});
 		const f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => map(f, 'participants').size === 6, 'six');
+		await driveUntil(scheduler, () => map(f, 'participants').size === 5, 'five');
 		const round = server.kleed.practice.round(created.code)!;
 		const leaver = round.neighbours.find((n) => n.profile.leavesIn !== null)!;
 		const order: Step[] = ['opening', 'choice', 'deepening', 'broadening'];
@@ -522,7 +554,7 @@ describe('situations and people', () => {
 			},
 			'gone and back'
 		);
-		expect(map(f, 'participants').size).toBe(6);
+		expect(map(f, 'participants').size).toBe(5);
 	});
 
 	it('the shared tablet gives a heart for someone without a device', async () => {
@@ -533,11 +565,11 @@ describe('situations and people', () => {
 		expect(
 			await f.intent({ type: 'person.add', id: 'no-device-1', name: 'Oma Fatma', presence: 'room' })
 		).toMatchObject({ ok: true });
-		await driveUntil(scheduler, () => map(f, 'participants').size === 5, 'five');
+		await driveUntil(scheduler, () => map(f, 'participants').size === 4, 'four');
 		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
-		await driveUntil(scheduler, () => map(f, 'stories').size >= 3, 'stories');
+		await driveUntil(scheduler, () => map(f, 'stories').size >= 2, 'stories');
 		expect((await f.intent({ type: 'vote.open', round: 1 })).ok).toBe(true);
-		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 5, 'five hearts');
+		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 4, 'four hearts');
 		const row = server.kleed.db
 			.prepare('SELECT story_id FROM ballots WHERE round_code = ? AND voter = ?')
 			.get(created.code, 'no-device-1');
@@ -549,10 +581,10 @@ describe('situations and people', () => {
 		const created = await createPractice({ neighbours: 8, language: 'nl', speed: 'fast' });
 		const f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => map(f, 'participants').size === 8, 'eight');
-		// Two the same name from eight on.
+		await driveUntil(scheduler, () => map(f, 'participants').size === 7, 'seven');
+		// Two the same name from eight on (both with a device).
 		const names = readParticipants(map(f, 'participants')).map((p) => p.name);
-		expect(new Set(names).size).toBe(7);
+		expect(new Set(names).size).toBe(6);
 		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'deepening' })).ok).toBe(true);
 		await driveUntil(scheduler, () => map(f, 'hands').size > 0, 'a hand');
 		const [first] = [...map(f, 'hands').keys()];
@@ -577,7 +609,7 @@ describe('situations and people', () => {
 		});
 		const f = facilitator(created);
 		await f.sync();
-		await driveUntil(scheduler, () => map(f, 'participants').size === 5, 'five');
+		await driveUntil(scheduler, () => map(f, 'participants').size === 4, 'four');
 		expect((await f.intent({ type: 'step.set', from: 'opening', to: 'choice' })).ok).toBe(true);
 		await driveUntil(scheduler, () => map(f, 'stories').size >= 3, 'stories');
 		expect((await f.intent({ type: 'vote.open', round: 1 })).ok).toBe(true);
@@ -585,7 +617,7 @@ describe('situations and people', () => {
 		expect((await f.intent({ type: 'vote.reveal' })).ok).toBe(true);
 		expect(voteResult(readVote(map(f, 'vote')))!.tie).toBe(false);
 		expect((await f.intent({ type: 'vote.open', round: 2 })).ok).toBe(true);
-		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 5, 'five hearts');
+		await driveUntil(scheduler, () => readVote(map(f, 'vote')).voted === 4, 'four hearts');
 		expect((await f.intent({ type: 'vote.reveal' })).ok).toBe(true);
 		expect(voteResult(readVote(map(f, 'vote')))!.tie).toBe(true);
 	});
@@ -617,17 +649,18 @@ describe('the demo view’s neighbours (GET /api/rounds/{code}/practice)', () =>
 		const created = await createPractice({ neighbours: 4, language: 'nl', speed: 'fast' });
 		const f = facilitator(created);
 		await f.sync();
+		// Four neighbours: three with a device of their own walk in (cast.ts: one has none).
 		await driveUntil(
 			scheduler,
-			() => readParticipants(map(f, 'participants')).length === 4,
+			() => readParticipants(map(f, 'participants')).length === 3,
 			'neighbours'
 		);
 		const path = `/api/rounds/${created.code}/practice`;
 		const first = await get(path, created.facilitatorKey);
 		expect(first.status).toBe(200);
 		const info = first.body as unknown as PracticeInfo;
-		expect(info.total).toBe(4);
-		expect(info.neighbours).toHaveLength(4);
+		expect(info.total).toBe(3);
+		expect(info.neighbours).toHaveLength(3);
 		// Each token is that neighbour: the participant page opens their tablet with it.
 		for (const n of info.neighbours) {
 			const session = await get(`/api/rounds/${created.code}/session`, n.token);

@@ -376,6 +376,14 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 			`awarenessRenewalMs ${limits.awarenessRenewalMs / 1000} s, outflow ${limits.awarenessBytesPerSecond / 1024} KiB/s per connection`,
 			async () => {
 				const honest = await person(round.code, 'Eerlijk', 'remote');
+				// The honest socket must stay open through the attack. Were it closed, its intents would
+				// wait for a reconnect (as a browser's do) and the test would hang instead of saying why.
+				const honestClosed = new Promise<never>((_, reject) =>
+					honest.p.provider.once('connection-close', (event: { code: number } | null) =>
+						reject(new Error(`the honest socket was closed (code ${event?.code ?? '?'})`))
+					)
+				);
+				honestClosed.catch(() => {});
 				const sockets: { s: Opened; id: number }[] = [];
 				for (let i = 0; i < bots; i++) {
 					const { token } = await joinRound(port, round.code, `Bot ${i}`);
@@ -386,7 +394,7 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 						sockets.push({ s, id: 20_000 + i * 10 + n });
 					}
 				}
-				await honest.send.fence();
+				await Promise.race([honest.send.fence(), honestClosed]);
 				let received = 0;
 				(honest.p.provider.ws as unknown as WebSocket).on(
 					'message',
@@ -404,7 +412,10 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 					}
 					if (clock % 3 === 0) {
 						const t = performance.now();
-						const answer = await honest.send({ type: clock % 2 ? 'hand.raise' : 'hand.lower' });
+						const answer = await Promise.race([
+							honest.send({ type: clock % 2 ? 'hand.raise' : 'hand.lower' }),
+							honestClosed
+						]);
 						expect(answer).toMatchObject({ ok: true });
 						honestTrip = Math.max(honestTrip, performance.now() - t);
 					}

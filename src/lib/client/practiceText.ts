@@ -1,5 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { PracticeLanguage, PracticeSpeed, Step } from '$lib/protocol';
+import type { PracticeGuest, PracticeLanguage, PracticeSpeed, Step } from '$lib/protocol';
+import type { KleedIcon } from '$lib/round/doc';
+import { kleedPictograms } from './icons';
 import { languages } from './locale';
 
 /** Each language by its own name: a trainee picks the neighbours' language whatever the page's. */
@@ -21,3 +23,26 @@ export const practiceTip: Record<Step, () => string> = {
 	broadening: m.practice_tip_broadening,
 	closing: m.practice_tip_closing
 };
+
+/**
+ * What the neighbour without a device says or does in this step, for the trainee to add them and
+ * write it down (null: nothing in this step).
+ */
+export function guestLine(step: Step, guest: PracticeGuest): string | null {
+	const { name } = guest;
+	switch (step) {
+		case 'opening':
+			return m.practice_guest_opening({
+				name,
+				object: kleedPictograms[guest.object as KleedIcon]?.label() ?? guest.object
+			});
+		case 'choice':
+			return m.practice_guest_choice({ name, story: guest.story });
+		case 'broadening':
+			return m.practice_guest_broadening({ name });
+		case 'closing':
+			return m.practice_guest_closing({ name, takeaway: guest.takeaway });
+		default:
+			return null;
+	}
+}

@@ -17,6 +17,7 @@ import {
 	PRACTICE_SPEEDS,
 	PRESENCES,
 	STEPS,
+	type PracticeGuest,
 	type PracticeMeta,
 	type Presence,
 	type Step
@@ -288,7 +289,19 @@ function readPracticeMeta(value: unknown): PracticeMeta | null {
 	if (!Number.isInteger(neighbours)) return null;
 	const n = neighbours as number;
 	if (n < PRACTICE_NEIGHBOURS.min || n > PRACTICE_NEIGHBOURS.max) return null;
-	return { language, speed, neighbours: n };
+	const guest = readPracticeGuest(value.withoutDevice);
+	return { language, speed, neighbours: n, ...(guest ? { withoutDevice: guest } : {}) };
+}
+
+/** `meta.practice.withoutDevice`, checked: undefined when absent or not understood. */
+function readPracticeGuest(value: unknown): PracticeGuest | undefined {
+	if (!isRecord(value)) return undefined;
+	const { name, object, story, takeaway } = value;
+	const fits = (text: unknown, max: number): text is string =>
+		isString(text) && text.length > 0 && text.length <= max;
+	if (!fits(name, 40) || !oneOf(KLEED_ICONS, object)) return undefined;
+	if (!fits(story, TEXT_MAX.story) || !fits(takeaway, TEXT_MAX.note)) return undefined;
+	return { name, object, story, takeaway };
 }
 
 export function readMeta(meta: MapLike): MetaView {
