@@ -128,6 +128,12 @@ async function underAttack<T>(
 		'canary p50/p95/max ms': `${figures.p50.toFixed(0)}/${figures.p95.toFixed(0)}/${figures.max.toFixed(0)}`,
 		'RSS before/after MB': `${before}/${after}`
 	});
+	// A heavy run takes many minutes: say each attack as it ends, not only in the table at the end.
+	if (HEAVY) {
+		process.stderr.write(
+			`attack done: ${attack}: canary ${figures.p50.toFixed(0)}/${figures.p95.toFixed(0)}/${figures.max.toFixed(0)} ms, RSS ${before} → ${after} MB\n`
+		);
+	}
 	expect(figures.samples).toBeGreaterThan(0);
 	expect(figures.max, `canary round trip under "${attack}"`).toBeLessThan(CANARY_MAX_MS);
 	expect(after - before, `RSS growth under "${attack}"`).toBeLessThan(RSS_GROWTH_MB);

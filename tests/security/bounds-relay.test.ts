@@ -77,6 +77,12 @@ async function underAttack(attack: string, bound: string, run: () => Promise<voi
 		const figures = await canary.stop();
 		const rssAfter = serverRss();
 		rows.push({ attack, bound, canary: figures, rssBefore, rssAfter });
+		// A heavy run takes many minutes: say each attack as it ends, not only in the table at the end.
+		if (HEAVY) {
+			process.stderr.write(
+				`attack done: ${attack}: canary ${figures.p50.toFixed(0)}/${figures.p95.toFixed(0)}/${figures.max.toFixed(0)} ms, RSS ${rssBefore} → ${rssAfter} MB\n`
+			);
+		}
 		expect(figures.max, `canary round trip under "${attack}"`).toBeLessThan(CANARY_MAX_MS);
 		expect(rssAfter - rssBefore, `server memory growth under "${attack}"`).toBeLessThan(
 			RSS_GROWTH_MB
