@@ -1,7 +1,16 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { test } from './fixtures';
 import { STORIES, MOMENTS, type Moment } from '../helpers/realisticRound.ts';
-import { cutOff, firstScreen, fit, openOn, overlaps, realistic, type Size } from './screens';
+import {
+	cutOff,
+	firstScreen,
+	fit,
+	openOn,
+	overlaps,
+	realistic,
+	stageAreas,
+	type Size
+} from './screens';
 
 /**
  * The projector is a stage (#14): at every moment of a realistic round (15 people, 20 objects,
@@ -33,7 +42,14 @@ for (const size of PROJECTORS) {
 		test.setTimeout(180_000);
 		const round = await realistic();
 		try {
-			const page = await openOn(browser, size, round.round.links.projector);
+			// One size with the system's "reduce motion" on, as many older people's computers have
+			// it: the stage must fit its text the same (it once measured before sizes applied).
+			const page = await openOn(
+				browser,
+				size,
+				round.round.links.projector,
+				size === 'projector' ? { reducedMotion: 'reduce' } : {}
+			);
 			await expect(page.getByRole('list', { name: 'Rond het kleed' })).toContainText('Samira');
 			for (const moment of MOMENTS) {
 				await round.to(moment);
@@ -75,6 +91,7 @@ for (const size of PROJECTORS) {
 				expect.soft(await overlaps(page, 'figure.kleed li'), `${moment}: kleed labels`).toEqual([]);
 				// Within the stage: SvelteKit's route announcer (1 px, visually hidden) is not ours.
 				expect.soft(await cutOff(page, '.stage'), `${moment}: nothing cut off`).toEqual([]);
+				expect.soft(await stageAreas(page), `${moment}: stage text as large as fits`).toEqual([]);
 				if (moment === 'deepening') {
 					// The hands, in order, with names, stay visible to the room.
 					const hands = page.getByRole('list', { name: 'Handen omhoog, op volgorde' });

@@ -34,8 +34,13 @@ export function device(size: Size): BrowserContextOptions {
 }
 
 /** Opens a round's link on a device of this size. */
-export async function openOn(browser: Browser, size: Size, link: string): Promise<Page> {
-	const page = await newPage(browser, device(size));
+export async function openOn(
+	browser: Browser,
+	size: Size,
+	link: string,
+	extra: BrowserContextOptions = {}
+): Promise<Page> {
+	const page = await newPage(browser, { ...device(size), ...extra });
 	await page.goto(local(link));
 	return page;
 }
@@ -172,3 +177,25 @@ export const STEP_NAME: Record<Moment, string> = {
 	closing: 'Afsluiting',
 	ended: 'Afsluiting'
 };
+
+/**
+ * The room's screen has two areas that shrink their text to fit (fitStage.ts): each must show
+ * all it holds, and as large as fits — one step larger would not fit. Returns what is wrong.
+ */
+export async function stageAreas(page: Page): Promise<string[]> {
+	return page.evaluate(() => {
+		const problems: string[] = [];
+		for (const area of document.querySelectorAll<HTMLElement>('.stage > .main, .stage > .side')) {
+			const name = area.classList.contains('main') ? 'main' : 'side';
+			const fit = Number(area.style.getPropertyValue('--fit') || '1');
+			const overflows = () => area.scrollHeight > area.clientHeight + 1;
+			if (overflows() && fit > 0.5) problems.push(`${name}: cut off at --fit ${fit}`);
+			if (fit < 1) {
+				area.style.setProperty('--fit', String(Math.min(1, fit + 0.05)));
+				if (!overflows()) problems.push(`${name}: --fit ${fit} while ${fit + 0.05} fits`);
+				area.style.setProperty('--fit', String(fit));
+			}
+		}
+		return problems;
+	});
+}
