@@ -2,6 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { test } from './fixtures';
 import { STORIES, MOMENTS, type Moment } from '../helpers/realisticRound.ts';
 import {
+	brokenWords,
 	cutOff,
 	firstScreen,
 	fit,
@@ -89,6 +90,13 @@ for (const size of PROJECTORS) {
 					expect.soft(join.inside, `${moment}: join card on the first screen`).toBe(true);
 				}
 				expect.soft(await overlaps(page, 'figure.kleed li'), `${moment}: kleed labels`).toEqual([]);
+				expect
+					// 0.7rem: the smallest a seat's name gets (KleedCircle.svelte).
+					.soft(
+						await brokenWords(page, 'figure.kleed .names .name', 0.7 * 16),
+						`${moment}: names whole`
+					)
+					.toEqual([]);
 				// Within the stage: SvelteKit's route announcer (1 px, visually hidden) is not ours.
 				expect.soft(await cutOff(page, '.stage'), `${moment}: nothing cut off`).toEqual([]);
 				expect.soft(await stageAreas(page), `${moment}: stage text as large as fits`).toEqual([]);

@@ -199,3 +199,33 @@ export async function stageAreas(page: Page): Promise<string[]> {
 		return problems;
 	});
 }
+
+/**
+ * Names around the kleed broken inside a word ("Mohamme" / "d"): a word whose letters land on
+ * two lines. A break after a hyphen is fine, and so is one in text already at its smallest size
+ * (`floorPx`: in a seat too narrow for the word even then, breaking is all that is left).
+ * Returns the broken words.
+ */
+export async function brokenWords(page: Page, selector: string, floorPx = 0): Promise<string[]> {
+	return page.evaluate(
+		([selector, floorPx]) => {
+			const broken: string[] = [];
+			for (const element of document.querySelectorAll(selector as string)) {
+				if (parseFloat(getComputedStyle(element).fontSize) <= (floorPx as number) + 0.1) continue;
+				const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+				for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+					const text = node.textContent ?? '';
+					for (const match of text.matchAll(/[^\s-]+/g)) {
+						const range = document.createRange();
+						range.setStart(node, match.index);
+						range.setEnd(node, match.index + match[0].length);
+						const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+						if (lines.size > 1) broken.push(match[0]);
+					}
+				}
+			}
+			return broken;
+		},
+		[selector, floorPx] as const
+	);
+}
