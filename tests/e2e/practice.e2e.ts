@@ -205,6 +205,19 @@ test("the demo view shows the console, a neighbour's tablet and the room's scree
 	expect(await trainer.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(
 		1080
 	);
+	// A laptop shared in a call (1280x720): the three stand side by side, each as tall as fits.
+	await trainer.setViewportSize({ width: 1280, height: 720 });
+	const frames = trainer.locator('iframe');
+	await expect(async () => {
+		const boxes = await Promise.all(
+			[0, 1, 2].map(async (i) => (await frames.nth(i).boundingBox())!)
+		);
+		expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(1);
+		expect(Math.min(...boxes.map((b) => b.height))).toBeGreaterThan(250);
+	}).toPass();
+	expect(await trainer.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(
+		720
+	);
 });
 
 /** What a trainee sees and presses, in the page's language and the neighbours' own. */
