@@ -9,8 +9,16 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: a plain JavaScript script without types
-import { ensureBuild } from '../../scripts/ensure-build.js';
+
+/** scripts/ensure-build.js (plain JavaScript, loaded by path so it is not type-checked here). */
+const script = new URL('../../scripts/ensure-build.js', import.meta.url).href;
+const { ensureBuild } = (await import(script)) as {
+	ensureBuild: (options: {
+		root: string;
+		command: string[];
+		write: (text: string) => void;
+	}) => Promise<number>;
+};
 
 const VITE_LIKE_LOG =
 	"console.log('\\u001b[36mvite v8\\u001b[39m building ssr environment for production...');" +
@@ -33,7 +41,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 async function start(command: string[]): Promise<{ code: number; out: string }> {
 	let out = '';
-	const code = (await ensureBuild({ root, command, write: (t: string) => (out += t) })) as number;
+	const code = await ensureBuild({ root, command, write: (t) => (out += t) });
 	return { code, out };
 }
 
