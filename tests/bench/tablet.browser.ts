@@ -107,6 +107,7 @@ async function serviceWorkerReady(page: Page) {
 async function join(page: Page, round: CreatedRound) {
 	await page.goto(local(round.links.participant));
 	const form = await seen(page, 'form');
+	const load = await loading(page, form);
 	await page.getByLabel('Je naam').fill('Anna');
 	await page.getByText('In de zaal', { exact: true }).tap();
 	const button = page.getByRole('button', { name: 'Meedoen' });
@@ -116,7 +117,28 @@ async function join(page: Page, round: CreatedRound) {
 	});
 	const step = await seen(page, 'step');
 	await expect(page.getByRole('heading', { name: 'Het kleed' })).toBeVisible();
-	return { form, joined: step - tapped, total: form + step - tapped };
+	return { form, joined: step - tapped, total: form + step - tapped, ...load };
+}
+
+/**
+ * Where the time to a page's sign went: when the HTML had arrived, when the last script needed
+ * before the sign had arrived (the rest is running them), and whether the service worker
+ * answered.
+ */
+async function loading(page: Page, until: number) {
+	return page.evaluate((until) => {
+		const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+		const scripts = (
+			performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+		).filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
+		const before = scripts.filter((r) => r.responseEnd <= until);
+		return {
+			html: nav.responseEnd,
+			lastScript: Math.max(0, ...before.map((r) => r.responseEnd)),
+			scripts: before.length,
+			fromServiceWorker: navigator.serviceWorker?.controller !== null
+		};
+	}, until);
 }
 
 interface Row {
@@ -152,6 +174,8 @@ test('participant, projector and facilitator on an old tablet', async ({ browser
 		note('participant', 'first', 'open → form ready', a.form);
 		note('participant', 'first', 'tap "Meedoen" → joined, step visible', a.joined);
 		note('participant', 'first', 'total', a.total);
+		note('participant', 'first', '(open → HTML arrived)', a.html);
+		note('participant', 'first', `(open → last of ${a.scripts} scripts arrived)`, a.lastScript);
 		await serviceWorkerReady(tablet);
 		const next = await createRound(setup);
 		const again = await tablet.context().newPage();
@@ -160,6 +184,10 @@ test('participant, projector and facilitator on an old tablet', async ({ browser
 		note('participant', 'repeat', 'open → form ready', b.form);
 		note('participant', 'repeat', 'tap "Meedoen" → joined, step visible', b.joined);
 		note('participant', 'repeat', 'total', b.total);
+		note('participant', 'repeat', '(open → HTML arrived)', b.html);
+		note('participant', 'repeat', `(open → last of ${b.scripts} scripts arrived)`, b.lastScript);
+		if (!b.fromServiceWorker)
+			console.log('note: the repeat visit was not served by the service worker');
 		await tablet.context().close();
 
 		// Projector and facilitator: open the round's link; then open it again.
