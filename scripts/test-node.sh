@@ -25,7 +25,7 @@ echo "== vitest on Node $(node -v) in $copy"
 # The project, without its git data, build output and reports; generated messages come along.
 rm -rf "$copy"
 mkdir -p "$copy"
-tar -C "$root" --exclude=./node_modules --exclude=./.git --exclude=./build \
+tar -C "$root" --exclude=./node_modules --exclude=./.git --exclude=./build --exclude=./data \
 	--exclude=./reports --exclude=./test-results -cf - . | tar -C "$copy" -xf -
 cp -al "$root/node_modules" "$copy/node_modules" 2>/dev/null || cp -a "$root/node_modules" "$copy/node_modules"
 # Caches written while testing must not reach the original's files through the hard links.

@@ -187,6 +187,8 @@ export class RawClient {
 	#clock = 0;
 	#open = false;
 	#synced = false;
+	/** Why the socket closed, for the error when it closed before it was synced. */
+	#why = 'closed';
 	#stopping = false;
 	/** Bytes of a frame (or of the handshake answer) not complete yet. */
 	#pending: Buffer | null = null;
@@ -239,9 +241,9 @@ export class RawClient {
 		this.#socket.on('close', () => {
 			this.#open = false;
 			if (!this.#stopping) this.closedEarly = true;
-			rejectReady(new Error('closed before it was synced'));
+			rejectReady(new Error(`${this.#why} before it was synced`));
 		});
-		this.#socket.on('error', () => {});
+		this.#socket.on('error', (err: NodeJS.ErrnoException) => (this.#why = err.code ?? err.message));
 	}
 
 	#hello(): void {
@@ -277,6 +279,7 @@ export class RawClient {
 				return;
 			}
 			if (!buf.toString('latin1', 0, 12).endsWith(' 101')) {
+				this.#why = `refused: ${buf.toString('latin1', 0, buf.indexOf('\r\n'))}`;
 				this.#socket.destroy();
 				return;
 			}
@@ -301,7 +304,11 @@ export class RawClient {
 			if (end > buf.length) break;
 			if (opcode === 0x2) this.#message(buf, start, end);
 			else if (opcode === 0x9) this.#socket.write(wsFrame(buf.subarray(start, end), 0xa));
-			else if (opcode === 0x8) this.#socket.end();
+			else if (opcode === 0x8) {
+				const code = length >= 2 ? buf.readUInt16BE(start) : 0;
+				this.#why = `closed by the server (${code} ${buf.toString('utf8', start + 2, end)})`;
+				this.#socket.end();
+			}
 			pos = end;
 		}
 		if (pos < buf.length) this.#pending = Buffer.from(buf.subarray(pos));

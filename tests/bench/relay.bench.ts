@@ -254,8 +254,14 @@ async function worker() {
 	async function connect({ kind, port, rounds, interval, seconds }: ConnectMessage) {
 		const writes = Math.ceil((seconds * 1000) / interval) + 10;
 		const hands = Math.ceil(seconds / 10) + 4;
-		const pending: Promise<void>[] = [];
-		for (const round of rounds) {
+		let pending: Promise<void>[] = [];
+		for (const [i, round] of rounds.entries()) {
+			// Connect ten rounds (150 sockets) at a time: thousands of connects at once overflow
+			// the server's listen backlog, and a device refused then would be missing.
+			if (i > 0 && i % 10 === 0) {
+				await Promise.all(pending);
+				pending = [];
+			}
 			const { room, tokens, address } = round;
 			// The facilitator: writes a stamped value every `interval` ms.
 			const writer = new RawClient({
