@@ -27,13 +27,18 @@ function read(file, label) {
 	return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-const vitest = read('reports/vitest.json', 'vitest');
-if (vitest) {
+// The vitest suites run twice: on the Node that runs CI, and on Node 24 (scripts/test-node.sh).
+for (const [file, label] of [
+	['reports/vitest.json', 'vitest'],
+	['reports/vitest-node24.json', 'vitest on Node 24']
+]) {
+	const vitest = read(file, label);
+	if (!vitest) continue;
 	passed += vitest.numPassedTests;
 	failed += vitest.numFailedTests;
 	skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
 	if (vitest.numFailedTestSuites > 0 && vitest.numFailedTests === 0) {
-		console.log('failed: a vitest file could not run');
+		console.log(`failed: a ${label} file could not run`);
 		failed++;
 	}
 }

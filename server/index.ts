@@ -46,8 +46,8 @@ if (listensOnAllInterfaces(config.host)) {
 	lines.push(`Listening on ${config.host} only.`);
 }
 lines.push(`Data is kept in ${config.databaseFile}`);
-// Tests and scripts read the port from the last line.
-console.log(`${lines.join('\n')}\nkleed listening on port ${running.port}`);
+// Said once; a script finds the port in the first line ("Open http://localhost:PORT").
+console.log(lines.join('\n'));
 
 let stopping = false;
 function shutdown() {

