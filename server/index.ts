@@ -46,6 +46,17 @@ if (listensOnAllInterfaces(config.host)) {
 	lines.push(`Listening on ${config.host} only.`);
 }
 lines.push(`Data is kept in ${config.databaseFile}`);
+// Made at the first start: shown this once (DATA_DIR keeps only its hash). docs/groups.md.
+if (running.kleed.newCoordinatorKey) {
+	const base = config.publicUrl ?? `http://localhost:${running.port}`;
+	lines.push(
+		'',
+		'The coordinator link (groups and the annual report). It is shown only now: keep it safe.',
+		`  ${base}/coordinator#key=${running.kleed.newCoordinatorKey}`,
+		'A new one (the old one stops working): npm run coordinator:new',
+		''
+	);
+}
 // Tests and scripts read the port from the last line.
 console.log(`${lines.join('\n')}\nkleed listening on port ${running.port}`);
 
