@@ -31,11 +31,11 @@ export interface PlannedRound {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The 130 rounds of the test year, in date order. */
-export function testYearRounds(count = 130): PlannedRound[] {
+/** The 130 rounds of the test year (or of `year`), in date order. */
+export function testYearRounds(count = 130, year = TEST_YEAR): PlannedRound[] {
 	const rounds: PlannedRound[] = [];
 	for (let i = 0; i < count; i++) {
-		const date = new Date(Date.UTC(TEST_YEAR, 0, 6 + Math.floor((i * 355) / count), 12));
+		const date = new Date(Date.UTC(year, 0, 6 + Math.floor((i * 355) / count), 12));
 		rounds.push({
 			group: i % TEST_GROUPS.length,
 			day: `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`,
