@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import { REMOVED_GROUP, type GroupFields, type GroupTemplate } from '../src/lib/protocol.ts';
+import { REMOVED_GROUP } from '../src/lib/groups.ts';
+import type { GroupFields, GroupTemplate } from '../src/lib/protocol.ts';
 import type { Db } from './db.ts';
 import { hashSecret, newId, newSecret } from './tokens.ts';
 

@@ -9,6 +9,7 @@ import type { Middleware } from './http/plumbing.ts';
 import { createLogger } from './log.ts';
 import { lanAddresses, listensOnAllInterfaces } from './network.ts';
 import { serve } from './serve.ts';
+import { groupPagePaths } from '../src/lib/groups.ts';
 
 let config: Config;
 try {
@@ -52,7 +53,7 @@ if (running.kleed.newCoordinatorKey) {
 	lines.push(
 		'',
 		'The coordinator link (groups and the annual report). It is shown only now: keep it safe.',
-		`  ${base}/coordinator#key=${running.kleed.newCoordinatorKey}`,
+		`  ${base}${groupPagePaths.coordinator}#key=${running.kleed.newCoordinatorKey}`,
 		'A new one (the old one stops working): npm run coordinator:new',
 		''
 	);

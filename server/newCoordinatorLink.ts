@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig } from './config.ts';
 import { CoordinatorKey } from './CoordinatorKey.ts';
+import { groupPagePaths } from '../src/lib/groups.ts';
 
 try {
 	const config = loadConfig(process.env);
@@ -13,7 +14,7 @@ try {
 	console.log(
 		[
 			'A new coordinator link (the old one no longer works). It is shown only now: keep it safe.',
-			`  ${base}/coordinator#key=${key}`
+			`  ${base}${groupPagePaths.coordinator}#key=${key}`
 		].join('\n')
 	);
 } catch (err) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NO_GROUP, REMOVED_GROUP } from '../src/lib/protocol.ts';
+import { NO_GROUP, REMOVED_GROUP } from '../src/lib/groups.ts';
 import { CSV_COLUMNS, annualReport, reportCsv } from './report.ts';
 import type { RoundStats } from './RoundStore.ts';
 

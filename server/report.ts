@@ -3,12 +3,8 @@
  * the same as CSV. Pure: what it gets is all it knows. Only counts were ever kept, so that is all
  * a report can say: no names, no titles, no stories; unique people are not tracked.
  */
-import {
-	NO_GROUP,
-	type AnnualReport,
-	type ReportFigures,
-	type ReportRow
-} from '../src/lib/protocol.ts';
+import { NO_GROUP } from '../src/lib/groups.ts';
+import type { AnnualReport, ReportFigures, ReportRow } from '../src/lib/protocol.ts';
 import type { RoundStats } from './RoundStore.ts';
 
 const zero = (): ReportFigures => ({

@@ -17,9 +17,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
+import { NO_GROUP, REMOVED_GROUP, groupPagePaths } from '../../src/lib/groups.ts';
 import {
-	NO_GROUP,
-	REMOVED_GROUP,
 	STEPS,
 	type AnnualReport,
 	type CoordinatorOverview,
@@ -64,12 +63,6 @@ export interface GroupApiDeps extends LinkBase {
 	/** The server's clock (tests control it): dates, starts, the report's default year. */
 	now: () => number;
 }
-
-/** Page paths of groups and the coordinator; the keys travel in the fragment only. */
-export const groupPaths = {
-	group: (id: string) => `/groep/${encodeURIComponent(id)}`,
-	coordinator: '/coordinator'
-};
 
 const forbidden = (message: string) => new HttpError(403, { error: 'forbidden', message });
 
@@ -261,7 +254,7 @@ export function groupRoutes(deps: GroupApiDeps): Route[] {
 				const body: CreateGroupResponse = {
 					id,
 					key,
-					link: `${baseUrl(req, deps)}${groupPaths.group(id)}#key=${key}`
+					link: `${baseUrl(req, deps)}${groupPagePaths.group(id)}#key=${key}`
 				};
 				return [201, body];
 			}

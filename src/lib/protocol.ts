@@ -346,19 +346,8 @@ export interface PracticeInfo {
  * A group holds no participant data: its name, place, language and the template of its rounds.
  * ---------------------------------------------------------------------------------------------- */
 
-export const GROUP_NAME_MAX_LENGTH = 80;
-/** Bounds of a group's template (and of a prepared round's plan). */
-export const TEMPLATE_MAX = {
-	/** One warm-up, mote, closing text or home instruction. */
-	text: 300,
-	/** Warm-ups and mote suggestions to choose from. */
-	choices: 12,
-	/** The group's own additions to the method's rules. */
-	rules: 8,
-	rule: 120,
-	/** A step's timer, in minutes. */
-	timerMinutes: 180
-} as const;
+// The constants of groups (bounds, page paths, the report's other rows) are in `./groups.ts`: the
+// group and coordinator pages import them from there without the rest of this module (#17).
 
 /** The template a group fills its rounds from. */
 export interface GroupTemplate {
@@ -454,10 +443,6 @@ export interface CoordinatorOverview {
 	/** Years that have counted rounds, newest first. */
 	years: number[];
 }
-
-/** The group a report row belongs to: a group's id, a round without a group, a removed group. */
-export const NO_GROUP = 'none';
-export const REMOVED_GROUP = 'removed';
 
 /** Counts of one month (1-12) of one group (or of all groups). */
 export interface ReportFigures {

@@ -5,12 +5,11 @@
  * from the field schemas here.
  */
 import { z } from 'zod';
+import { GROUP_NAME_MAX_LENGTH, TEMPLATE_MAX } from './groups.ts';
 import {
-	GROUP_NAME_MAX_LENGTH,
 	NAME_MAX_LENGTH,
 	PRESENCES,
 	STEPS,
-	TEMPLATE_MAX,
 	TITLE_MAX_LENGTH,
 	type AudioRequest,
 	type CreateGroupRequest,

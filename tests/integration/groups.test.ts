@@ -4,9 +4,8 @@
  */
 import { readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_GROUP, REMOVED_GROUP } from '../../src/lib/groups.ts';
 import {
-	NO_GROUP,
-	REMOVED_GROUP,
 	type AnnualReport,
 	type CoordinatorOverview,
 	type CreateGroupResponse,

@@ -22,8 +22,7 @@ export type ApiResult<T> = { ok: true; data: T } | ApiFailure;
 /** Community-centre wifi can hang a request forever; after this we call it a network failure. */
 const TIMEOUT_MS = 15_000;
 
-/** A JSON request to Kleed's API; failures as values, never thrown. */
-export async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
+async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
 	const controller = new AbortController();
 	const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
 	let response: Response;

@@ -1,7 +1,9 @@
 /**
  * The API of groups, prepared rounds and the coordinator (#17), for the group and coordinator
- * pages only (the participant's pages never load this module). Keys go in the Authorization
- * header, never in a URL.
+ * pages only. Keys go in the Authorization header, never in a URL. It has its own small
+ * `request` (as api.ts's, without the timeout's subtleties) rather than importing api.ts: a
+ * module these pages shared with the participant's would be split into a file of its own, and
+ * the participant's first load is budgeted (src/lib/groups.ts).
  */
 import type {
 	AnnualReport,
@@ -15,7 +17,27 @@ import type {
 	UpdateGroupRequest,
 	UpdatePlanRequest
 } from '$lib/protocol';
-import { request, type ApiResult } from './api';
+import type { ApiResult } from './api';
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), 15_000);
+	try {
+		const response = await fetch(path, {
+			...init,
+			cache: 'no-store',
+			signal: controller.signal,
+			headers: { Accept: 'application/json', ...init.headers }
+		});
+		const body: unknown = await response.json().catch(() => null);
+		if (response.ok && body !== null) return { ok: true, data: body as T };
+		return { ok: false, kind: 'http', status: response.status, body: null };
+	} catch {
+		return { ok: false, kind: 'network' };
+	} finally {
+		clearTimeout(timer);
+	}
+}
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const withBody = (method: string, key: string | null, body: unknown): RequestInit => ({

@@ -7,3 +7,6 @@ export const toLines = (text: string, max: number): string[] =>
 		.slice(0, max);
 
 export const fromLines = (list: readonly string[]): string => list.join('\n');
+
+/** A plain copy of JSON data (a template or a plan, also behind a $state proxy). */
+export const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

@@ -4,7 +4,16 @@
  */
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { m } from '$lib/paraglide/messages.js';
-import { NO_GROUP, REMOVED_GROUP, type AnnualReport, type ReportFigures } from '$lib/protocol';
+import { NO_GROUP, REMOVED_GROUP } from '$lib/groups';
+import type { AnnualReport, ReportFigures } from '$lib/protocol';
+
+/** Each language's own name (as locale.ts has them; never translated). */
+export const LANGUAGE_NAMES: Record<string, string> = {
+	nl: 'Nederlands',
+	en: 'English',
+	tr: 'Türkçe',
+	ar: 'العربية'
+};
 
 export const formatNumber = (n: number, digits = 1): string =>
 	new Intl.NumberFormat(getLocale(), { maximumFractionDigits: digits }).format(n);
