@@ -479,13 +479,15 @@ export class RoundStore {
 
 	/**
 	 * Codes of rounds without activity since `before` (ms since epoch) that may be erased. A
-	 * round planned for a day (#17) is kept until the day after it: `today` (YYYY-MM-DD, the
-	 * server's local date, days.ts) must be later than its planned day.
+	 * prepared round (#17) is kept until the day after its date: `today` (YYYY-MM-DD, the server's
+	 * local date, days.ts) must be later than its planned day. Once started it is a round like any
+	 * other (its stories must not wait for a date weeks ahead).
 	 */
 	idleSince(before: number, today: string = localDay(this.#now())): string[] {
 		return this.#db
 			.prepare<[number, string], { code: string }>(
-				'SELECT code FROM rounds WHERE last_activity < ? AND (planned_day IS NULL OR planned_day < ?)'
+				`SELECT code FROM rounds WHERE last_activity < ?
+				 AND (planned_day IS NULL OR started_at IS NOT NULL OR planned_day < ?)`
 			)
 			.all(before, today)
 			.map((r) => r.code);

@@ -15,7 +15,7 @@ import { groupRoundKey } from '../../server/tokens.ts';
 import type { CreateGroupResponse, GroupTemplate } from '../../src/lib/protocol.ts';
 import { Scanner } from './a11y-scan';
 import { test } from './fixtures';
-import { LAPTOP, deviceAddress, newPage } from './helpers';
+import { LAPTOP, TABLET, deviceAddress, newPage } from './helpers';
 import {
 	TEST_GROUPS,
 	at,
@@ -225,6 +225,15 @@ test('a facilitator prepares a round from the group and starts it in one tap', a
 	if (process.env.KLEED_SCREENSHOTS) {
 		await page.screenshot({ path: 'docs/screenshots/group-prepared.png', fullPage: true });
 	}
+
+	// Before Start nobody can join; the join page says so.
+	const early = (await round.getByText(/^code /).textContent())!.replace(/^code | /g, '');
+	const phone = await newPage(browser, TABLET);
+	await phone.goto(`/r/${early}`);
+	await phone.getByLabel('Je naam').fill('Bram');
+	await phone.getByRole('radio', { name: /^In de zaal/ }).tap();
+	await phone.getByRole('button', { name: 'Meedoen' }).tap();
+	await expect(phone.getByText('Deze ronde is nog niet begonnen.')).toBeVisible();
 
 	// One tap: the console opens with the code and the QR code live.
 	await round.getByRole('button', { name: /^Start de ronde van/ }).click();

@@ -315,6 +315,19 @@ describe('prepared rounds (#17)', () => {
 		expect(server.kleed.rounds.stats()).toHaveLength(before);
 	});
 
+	it('once started ahead of its date, goes by ROUND_TTL_HOURS like any round', async () => {
+		now = at('2027-03-01', 10);
+		const group = await newGroup(0);
+		const prepared = await ok<PreparedRound>(
+			call('POST', `/api/groups/${group.id}/rounds`, group.key, { date: '2027-03-25' }),
+			201
+		);
+		await ok(call('POST', `/api/groups/${group.id}/rounds/${prepared.code}/start`, group.key));
+		now = at('2027-03-02', 10);
+		await server.kleed.sweep();
+		expect(server.kleed.rounds.get(prepared.code)).toBeNull();
+	});
+
 	it('fills the plan from the template, can be changed ahead, and starts with it', async () => {
 		now = at('2027-04-01', 10);
 		const group = await newGroup(1);
