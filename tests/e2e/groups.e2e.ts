@@ -222,6 +222,15 @@ test('a facilitator prepares a round from the group and starts it in one tap', a
 	await round.getByRole('button', { name: 'Opslaan' }).click();
 	await expect(round.getByRole('status')).toHaveText('Opgeslagen.');
 	await a11y.scan(page, 'groep', 'ronde voorbereid');
+	// The group's place, changed on its page.
+	await page.getByText('Naam, plek en taal').click();
+	await page.getByLabel('Buurt of plek').fill('Buurthuis Vogeldorp, zaal 2');
+	const settings = page.locator('form').filter({ has: page.getByLabel('Buurt of plek') });
+	await settings.getByRole('button', { name: 'Opslaan' }).click();
+	await expect(settings.getByRole('status')).toHaveText('Opgeslagen.');
+	await expect(page.getByText('Buurthuis Vogeldorp, zaal 2', { exact: true })).toBeVisible();
+	await a11y.scan(page, 'groep', 'naam, plek en taal');
+	await page.getByText('Naam, plek en taal').click();
 	if (process.env.KLEED_SCREENSHOTS) {
 		await page.screenshot({ path: 'docs/screenshots/group-prepared.png', fullPage: true });
 	}
