@@ -60,9 +60,9 @@ export default ts.config(
 						},
 						{
 							regex:
-								'^(\\.\\./)+src/(?!lib/(protocol|schemas|round/(doc|intents|apply)|practice/(content|types))\\.ts$)',
+								'^(\\.\\./)+src/(?!lib/(protocol|groups|schemas|round/(doc|intents|apply)|practice/(content|types))\\.ts$)',
 							message:
-								'server/ may import only src/lib/protocol.ts, src/lib/schemas.ts, src/lib/round/ and the practice content from the app.'
+								'server/ may import only src/lib/protocol.ts, src/lib/groups.ts, src/lib/schemas.ts, src/lib/round/ and the practice content from the app.'
 						}
 					]
 				}

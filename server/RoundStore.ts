@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as Y from 'yjs';
-import { PROTOCOL_VERSION, type Presence, type Role } from '../src/lib/protocol.ts';
+import { PROTOCOL_VERSION, type Presence, type Role, type RoundPlan } from '../src/lib/protocol.ts';
 import { DOC_MAP, type MetaFields, type PracticeRecapFields } from '../src/lib/round/doc.ts';
 import type { Db } from './db.ts';
+import { localDay } from './days.ts';
 import { ROUND_LIMITS, type RoundLimits } from './relay/limits.ts';
 import { derivedToken, hashSecret, newId, newRoundCode, newSecret } from './tokens.ts';
 
@@ -31,6 +32,14 @@ export interface RoundRecord {
 	locked: boolean;
 	/** A practice round (#16): never counted, never kept. */
 	practice: boolean;
+	/** The group the round belongs to (#17): an id, 'removed', or null (made from the start page). */
+	groupId: string | null;
+	/** A prepared round's date (YYYY-MM-DD), or null. */
+	plannedDay: string | null;
+	/** When the round was opened (ms): its creation, or a prepared round's "Start"; null before. */
+	startedAt: number | null;
+	/** Prepared and not started yet: nobody can join it, and it is not counted when erased. */
+	prepared: boolean;
 }
 
 /** What remains of an erased round, for the annual report: counts, never content. */
@@ -40,6 +49,8 @@ export interface RoundStats {
 	inRoom: number;
 	remote: number;
 	newcomers: number;
+	/** The round's group (#17): an id, 'removed', or null. */
+	groupId: string | null;
 }
 
 export interface CreatedRound {
@@ -60,6 +71,10 @@ interface RoundRow {
 	last_activity: number;
 	locked: number;
 	practice: string | null;
+	group_id: string | null;
+	planned_day: string | null;
+	plan: string | null;
+	started_at: number | null;
 }
 
 /** Rounds and the people in them: codes, hashed secrets, names. Doc content lives in DocStore. */
@@ -87,8 +102,8 @@ export class RoundStore {
 		);
 		this.#insertRound = db.prepare(
 			`INSERT INTO rounds (code, key_hash, projector_hash, observer_hash, tablet_hash, title,
-			   language, created_at, last_activity, practice)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+			   language, created_at, last_activity, practice, group_id, planned_day, plan, started_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 		);
 		this.#insertUpdate = db.prepare('INSERT INTO doc_updates (round_code, data) VALUES (?, ?)');
 		this.#selectRound = db.prepare<[string], RoundRow>('SELECT * FROM rounds WHERE code = ?');
@@ -112,9 +127,14 @@ export class RoundStore {
 		language: string;
 		/** A practice round (#16): what every screen knows, and the runner's own state (JSON). */
 		practice?: { meta: NonNullable<MetaFields['practice']>; state: unknown };
+		/**
+		 * A prepared round of a group (#17): not open until `start`. Its facilitator key is made by
+		 * the caller (`facilitatorKeyFor`, from the group's key and the code), so any device with
+		 * the group's link can start it later while only the key's hash is stored.
+		 */
+		prepared?: { groupId: string; plan: RoundPlan; facilitatorKey: (code: string) => string };
 	}): CreatedRound {
-		const facilitatorKey = newSecret();
-		const projectorToken = derivedToken(facilitatorKey, 'projector');
+		const prepared = input.prepared;
 		const now = this.#now();
 		const initial = initialDocUpdate({
 			title: input.title,
@@ -126,6 +146,8 @@ export class RoundStore {
 		// A code collision is possible (32^6 codes); retry with another one.
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const code = newRoundCode();
+			const facilitatorKey = prepared ? prepared.facilitatorKey(code) : newSecret();
+			const projectorToken = derivedToken(facilitatorKey, 'projector');
 			try {
 				this.#db.transaction(() => {
 					this.#insertRound.run(
@@ -138,7 +160,11 @@ export class RoundStore {
 						input.language,
 						now,
 						now,
-						practice
+						practice,
+						prepared?.groupId ?? null,
+						prepared?.plan.date ?? null,
+						prepared ? JSON.stringify(prepared.plan) : null,
+						prepared ? null : now
 					);
 					this.#insertUpdate.run(code, initial);
 				})();
@@ -160,8 +186,72 @@ export class RoundStore {
 			createdAt: row.created_at,
 			lastActivity: row.last_activity,
 			locked: row.locked === 1,
-			practice: row.practice !== null
+			practice: row.practice !== null,
+			groupId: row.group_id,
+			plannedDay: row.planned_day,
+			startedAt: row.started_at,
+			prepared: isPrepared(row)
 		};
+	}
+
+	/** A group's round plan (#17), or null for a round without one. */
+	plan(code: string): RoundPlan | null {
+		return parsePlan(this.#selectRound.get(code)?.plan ?? null);
+	}
+
+	/**
+	 * Changes a prepared round's plan (and its title and date); false when the round has started
+	 * (or is not a group's): what the doc says from then on is the console's.
+	 */
+	setPlan(code: string, plan: RoundPlan): boolean {
+		return (
+			this.#db
+				.prepare(
+					`UPDATE rounds SET plan = ?, planned_day = ?, title = ?
+					 WHERE code = ? AND group_id IS NOT NULL AND started_at IS NULL`
+				)
+				.run(JSON.stringify(plan), plan.date, plan.title, code).changes > 0
+		);
+	}
+
+	/**
+	 * Opens a prepared round now: from here it is a round like any other (joins, TTL, counts).
+	 * True the first time; false when it had started already (or is not a prepared round).
+	 */
+	start(code: string): boolean {
+		const now = this.#now();
+		return (
+			this.#db
+				.prepare(
+					`UPDATE rounds SET started_at = ?, last_activity = ?
+					 WHERE code = ? AND group_id IS NOT NULL AND started_at IS NULL`
+				)
+				.run(now, now, code).changes > 0
+		);
+	}
+
+	/** The rounds of a group that exist now (prepared or running), by planned date. */
+	groupRounds(
+		groupId: string
+	): { code: string; plan: RoundPlan | null; startedAt: number | null }[] {
+		return this.#db
+			.prepare<[string], { code: string; plan: string | null; started_at: number | null }>(
+				`SELECT code, plan, started_at FROM rounds WHERE group_id = ?
+				 ORDER BY planned_day, created_at`
+			)
+			.all(groupId)
+			.map((r) => ({ code: r.code, plan: parsePlan(r.plan), startedAt: r.started_at }));
+	}
+
+	/** How many of a group's rounds are prepared and not started (GROUP_LIMITS.maxPreparedPerGroup). */
+	preparedCount(groupId: string): number {
+		return (
+			this.#db
+				.prepare<[string], { n: number }>(
+					'SELECT count(*) AS n FROM rounds WHERE group_id = ? AND started_at IS NULL'
+				)
+				.get(groupId)?.n ?? 0
+		);
 	}
 
 	/** The practice runner's state of a practice round (parsed JSON), or null. */
@@ -342,10 +432,12 @@ export class RoundStore {
 			.transaction(() => {
 				const round = this.#selectRound.get(code);
 				if (!round) return null;
-				if (round.practice !== null) {
+				// A practice round, and a prepared round that never started (#17), were never held.
+				if (round.practice !== null || isPrepared(round)) {
 					this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
 					return 'uncounted' as const;
 				}
+				const startedAt = round.started_at ?? round.created_at;
 				const count = (where: string) =>
 					(
 						this.#db
@@ -355,21 +447,26 @@ export class RoundStore {
 							.get(code) as { n: number }
 					).n;
 				const stats: RoundStats = {
-					day: new Date(round.created_at).toISOString().slice(0, 10),
-					durationMinutes: Math.max(
-						0,
-						Math.round((round.last_activity - round.created_at) / 60_000)
-					),
+					day: localDay(startedAt),
+					durationMinutes: Math.max(0, Math.round((round.last_activity - startedAt) / 60_000)),
 					inRoom: count("AND presence = 'room'"),
 					remote: count("AND presence = 'remote'"),
-					newcomers: count('AND newcomer = 1')
+					newcomers: count('AND newcomer = 1'),
+					groupId: round.group_id
 				};
 				this.#db
 					.prepare(
-						`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers)
-					 VALUES (?, ?, ?, ?, ?)`
+						`INSERT INTO round_stats (day, duration_minutes, in_room, remote, newcomers, group_id)
+					 VALUES (?, ?, ?, ?, ?, ?)`
 					)
-					.run(stats.day, stats.durationMinutes, stats.inRoom, stats.remote, stats.newcomers);
+					.run(
+						stats.day,
+						stats.durationMinutes,
+						stats.inRoom,
+						stats.remote,
+						stats.newcomers,
+						stats.groupId
+					);
 				this.#db.prepare('DELETE FROM rounds WHERE code = ?').run(code);
 				return stats;
 				// IMMEDIATE: the write lock first. A deferred transaction that reads, then writes, got
@@ -380,35 +477,60 @@ export class RoundStore {
 		return stats;
 	}
 
-	/** Codes of rounds without activity since `before` (ms since epoch). */
-	idleSince(before: number): string[] {
+	/**
+	 * Codes of rounds without activity since `before` (ms since epoch) that may be erased. A
+	 * prepared round (#17) is kept until the day after its date: `today` (YYYY-MM-DD, the server's
+	 * local date, days.ts) must be later than its planned day. Once started it is a round like any
+	 * other (its stories must not wait for a date weeks ahead).
+	 */
+	idleSince(before: number, today: string = localDay(this.#now())): string[] {
 		return this.#db
-			.prepare<[number], { code: string }>('SELECT code FROM rounds WHERE last_activity < ?')
-			.all(before)
+			.prepare<[number, string], { code: string }>(
+				`SELECT code FROM rounds WHERE last_activity < ?
+				 AND (planned_day IS NULL OR started_at IS NOT NULL OR planned_day < ?)`
+			)
+			.all(before, today)
 			.map((r) => r.code);
 	}
 
-	/** Counts of erased rounds, for the annual report. */
-	stats(): RoundStats[] {
+	/** Counts of erased rounds, for the annual report; `year`: only that year's. */
+	stats(year?: number): RoundStats[] {
+		const where = year === undefined ? '' : 'WHERE day >= ? AND day < ?';
+		const params = year === undefined ? [] : [`${year}-01-01`, `${year + 1}-01-01`];
 		return this.#db
 			.prepare<
-				[],
+				string[],
 				{
 					day: string;
 					duration_minutes: number;
 					in_room: number;
 					remote: number;
 					newcomers: number;
+					group_id: string | null;
 				}
-			>('SELECT day, duration_minutes, in_room, remote, newcomers FROM round_stats ORDER BY id')
-			.all()
+			>(
+				`SELECT day, duration_minutes, in_room, remote, newcomers, group_id FROM round_stats
+				 ${where} ORDER BY id`
+			)
+			.all(...params)
 			.map((r) => ({
 				day: r.day,
 				durationMinutes: r.duration_minutes,
 				inRoom: r.in_room,
 				remote: r.remote,
-				newcomers: r.newcomers
+				newcomers: r.newcomers,
+				groupId: r.group_id
 			}));
+	}
+
+	/** Years with counted rounds, newest first. */
+	statYears(): number[] {
+		return this.#db
+			.prepare<[], { y: string }>(
+				'SELECT DISTINCT substr(day, 1, 4) AS y FROM round_stats ORDER BY y DESC'
+			)
+			.all()
+			.map((r) => Number(r.y));
 	}
 
 	/** Marks a round as used now (a connection came or went). */
@@ -436,6 +558,21 @@ export class RoundStore {
 		}
 		return null;
 	}
+}
+
+/** A stored plan (written by the server from a validated one); null when absent or unreadable. */
+function parsePlan(json: string | null): RoundPlan | null {
+	if (!json) return null;
+	try {
+		return JSON.parse(json) as RoundPlan;
+	} catch {
+		return null;
+	}
+}
+
+/** A group's round that has not been opened with "Start" yet. */
+function isPrepared(row: RoundRow): boolean {
+	return row.group_id !== null && row.started_at === null;
 }
 
 /** The doc every round starts from. */

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { AudioService } from './AudioService.ts';
@@ -6,14 +7,19 @@ import { Checkpointer } from './Checkpointer.ts';
 import { openDatabase, type Db } from './db.ts';
 import { DocStore, type DocPersistence } from './DocStore.ts';
 import { createApi } from './http/api.ts';
+import { CoordinatorKey } from './CoordinatorKey.ts';
+import { localDay } from './days.ts';
+import { GroupStore } from './GroupStore.ts';
 import type { Middleware } from './http/plumbing.ts';
 import { GuessGuard } from './http/GuessGuard.ts';
 import { createUpgradeHandler, type UpgradeHandler } from './http/upgrade.ts';
 import { lanAddresses } from './network.ts';
 import type { IntentServices } from '../src/lib/round/apply.ts';
 import {
+	GROUP_LIMITS,
 	HTTP_LIMITS,
 	SWEEP_LIMITS,
+	type GroupLimits,
 	type HttpLimits,
 	type RelayLimits,
 	type RoundLimits
@@ -34,6 +40,12 @@ export interface Kleed {
 	relay: Relay;
 	/** Practice rounds' simulated neighbours (#16). */
 	practice: PracticeRunner;
+	/** Groups and their templates (#17). */
+	groups: GroupStore;
+	/** The installation's coordinator link (#17). */
+	coordinator: CoordinatorKey;
+	/** The coordinator key when this start made it (shown once, then never again), else null. */
+	newCoordinatorKey: string | null;
 	/** Connect-style middleware for /api/*; calls `next` for everything else. */
 	api: Middleware;
 	/** Handles upgrades on /sync/*; returns false for other paths. */
@@ -49,6 +61,7 @@ export interface KleedOptions {
 		Config,
 		'databaseFile' | 'host' | 'publicUrl' | 'idleUnloadMs' | 'roundTtlMs' | 'liveKit'
 	> &
+		Partial<Pick<Config, 'dataDir'>> &
 		Partial<Pick<Config, 'trustProxy'>>;
 	log: Logger;
 	limits?: Partial<RelayLimits>;
@@ -62,6 +75,13 @@ export interface KleedOptions {
 	audio?: AudioService;
 	/** Practice rounds: a scheduler, seeds, bounds or content of the tests' choosing. */
 	practice?: Pick<PracticeRunnerOptions, 'scheduler' | 'seed' | 'limits' | 'content'>;
+	/** Bounds of groups (GROUP_LIMITS). */
+	groupLimits?: Partial<GroupLimits>;
+	/**
+	 * The clock of rounds' times, groups and the TTL sweep (tests play a year with it). The relay
+	 * and timers keep the real one.
+	 */
+	clock?: () => number;
 }
 
 /** What intents keep outside the doc: the ballots and the people's rows in SQLite. */
@@ -90,7 +110,9 @@ export function createKleed({
 	roundLimits,
 	persistence,
 	audio,
-	practice: practiceOptions
+	practice: practiceOptions,
+	groupLimits,
+	clock = Date.now
 }: KleedOptions): Kleed {
 	const trust = config.trustProxy ?? NO_PROXY;
 	const db = openDatabase(config.databaseFile);
@@ -101,11 +123,17 @@ export function createKleed({
 			: new Checkpointer(config.databaseFile, log, {
 					fallback: () => db.pragma('wal_autocheckpoint = 1000')
 				});
-	const rounds = new RoundStore(db, Date.now, roundLimits);
+	const rounds = new RoundStore(db, clock, roundLimits);
+	const groups = new GroupStore(db, clock);
+	// One coordinator link per installation, kept beside the database (none for :memory:).
+	const coordinator = new CoordinatorKey(
+		config.databaseFile === ':memory:' ? null : (config.dataDir ?? dirname(config.databaseFile))
+	);
+	const newCoordinatorKey = coordinator.ensure();
 	const storage = new StorageHealth(db);
 	const guard = new GuessGuard();
 	const relay = new Relay({
-		persistence: persistence ?? new DocStore(db, Date.now, storage),
+		persistence: persistence ?? new DocStore(db, clock, storage),
 		log,
 		services: intentServices(db, rounds),
 		onErase: (code) => {
@@ -126,6 +154,10 @@ export function createKleed({
 		guard,
 		storage,
 		practice,
+		groups,
+		coordinator,
+		groupLimits: { ...GROUP_LIMITS, ...groupLimits },
+		now: clock,
 		limits: { ...HTTP_LIMITS, ...httpLimits },
 		audio: audio ?? new AudioService(config.liveKit)
 	});
@@ -136,7 +168,9 @@ export function createKleed({
 	// thread (or here, without one).
 	let sweeping: Promise<void> | null = null;
 	const sweepNow = async () => {
-		const codes = rounds.idleSince(Date.now() - config.roundTtlMs);
+		// A prepared round is kept until the day after its date (#17).
+		const now = clock();
+		const codes = rounds.idleSince(now - config.roundTtlMs, localDay(now));
 		let erased = 0;
 		let sliceStart = performance.now();
 		for (const code of codes) {
@@ -185,6 +219,9 @@ export function createKleed({
 		rounds,
 		relay,
 		practice,
+		groups,
+		coordinator,
+		newCoordinatorKey,
 		api,
 		upgrade: (req, socket, head) => {
 			resolveClientAddress(req, trust);

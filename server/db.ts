@@ -60,7 +60,27 @@ const MIGRATIONS: string[] = [
 	`CREATE TABLE storage_probe (data BLOB NOT NULL);`,
 	// #16: practice rounds with simulated neighbours. JSON of the practice runner's own state (the
 	// settings, the seed, the neighbours' participant ids: never a secret); NULL: a real round.
-	`ALTER TABLE rounds ADD COLUMN practice TEXT;`
+	`ALTER TABLE rounds ADD COLUMN practice TEXT;`,
+	// #17: groups with a template, prepared rounds, counts per group. A group holds no participant
+	// data. A prepared round is a round row with its group, its planned day and its plan (JSON),
+	// and no started_at until "Start". group_id in round_stats: a group's id, NULL (no group) or
+	// 'removed' (the group was erased; its counts stay).
+	`CREATE TABLE groups (
+		id TEXT PRIMARY KEY,
+		key_hash BLOB NOT NULL UNIQUE,
+		name TEXT NOT NULL,
+		location TEXT NOT NULL DEFAULT '',
+		language TEXT NOT NULL DEFAULT 'nl',
+		template TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	) WITHOUT ROWID;
+	ALTER TABLE rounds ADD COLUMN group_id TEXT;
+	ALTER TABLE rounds ADD COLUMN planned_day TEXT;
+	ALTER TABLE rounds ADD COLUMN plan TEXT;
+	ALTER TABLE rounds ADD COLUMN started_at INTEGER;
+	CREATE INDEX rounds_group ON rounds(group_id) WHERE group_id IS NOT NULL;
+	ALTER TABLE round_stats ADD COLUMN group_id TEXT;
+	CREATE INDEX round_stats_day ON round_stats(day);`
 ];
 
 /**

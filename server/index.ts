@@ -9,6 +9,7 @@ import type { Middleware } from './http/plumbing.ts';
 import { createLogger } from './log.ts';
 import { lanAddresses, listensOnAllInterfaces } from './network.ts';
 import { serve } from './serve.ts';
+import { groupPagePaths } from '../src/lib/groups.ts';
 
 let config: Config;
 try {
@@ -46,6 +47,16 @@ if (listensOnAllInterfaces(config.host)) {
 	lines.push(`Listening on ${config.host} only.`);
 }
 lines.push(`Data is kept in ${config.databaseFile}`);
+// Made at the first start: shown this once (DATA_DIR keeps only its hash). docs/groups.md.
+if (running.kleed.newCoordinatorKey) {
+	const base = config.publicUrl ?? `http://localhost:${running.port}`;
+	lines.push(
+		'',
+		'The coordinator link (groups and the annual report). It is shown only now: keep it safe.',
+		`  ${base}${groupPagePaths.coordinator}#key=${running.kleed.newCoordinatorKey}`,
+		'A new one (the old one stops working): npm run coordinator:new'
+	);
+}
 // Said once; a script finds the port in the first line ("Open http://localhost:PORT").
 console.log(lines.join('\n'));
 

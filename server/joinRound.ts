@@ -10,6 +10,13 @@ export class RoundEnded extends Error {
 	}
 }
 
+/** A group's prepared round before its "Start" (#17): nobody can join it yet. */
+export class RoundNotOpen extends Error {
+	constructor() {
+		super('This round has not started yet. Wait until the facilitator opens it.');
+	}
+}
+
 /**
  * Someone joins a round: the one door for people, over HTTP (`POST …/participants`) and for the
  * simulated neighbours of a practice round alike. A round that has ended takes nobody new
@@ -22,6 +29,7 @@ export async function joinRound(
 	input: JoinRequest,
 	now: () => number = Date.now
 ): Promise<JoinResponse> {
+	if (round.prepared) throw new RoundNotOpen();
 	let ended = false;
 	await deps.relay.transact(round.code, (doc) => {
 		ended = readMeta(doc.getMap(DOC_MAP.meta)).endedAt !== null;

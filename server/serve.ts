@@ -27,6 +27,8 @@ export function serve(options: {
 	roundLimits?: KleedOptions['roundLimits'];
 	audio?: KleedOptions['audio'];
 	practice?: KleedOptions['practice'];
+	groupLimits?: KleedOptions['groupLimits'];
+	clock?: KleedOptions['clock'];
 }): Promise<Running> {
 	const { config, log, pages } = options;
 	const kleed = createKleed({
@@ -36,7 +38,9 @@ export function serve(options: {
 		httpLimits: options.httpLimits,
 		roundLimits: options.roundLimits,
 		audio: options.audio,
-		practice: options.practice
+		practice: options.practice,
+		groupLimits: options.groupLimits,
+		clock: options.clock
 	});
 	const limits = { ...HTTP_LIMITS, ...options.httpLimits };
 	const server = createServer((req, res) =>

@@ -36,3 +36,14 @@ export type DerivedRole = 'projector' | 'observer' | 'tablet';
 export function derivedToken(facilitatorKey: string, role: DerivedRole): string {
 	return createHmac('sha256', facilitatorKey).update(`kleed ${role} token v1`).digest('base64url');
 }
+
+/**
+ * The facilitator key of a group's prepared round (#17), derived from the group's key and the
+ * round's code: any device with the group's link can start the round and open its console, while
+ * the server keeps only the hashes (it sees the group's key only in the request that carries it).
+ */
+export function groupRoundKey(groupKey: string, code: string): string {
+	return createHmac('sha256', groupKey)
+		.update(`kleed group round key v1 ${code}`)
+		.digest('base64url');
+}

@@ -18,8 +18,11 @@ import {
 } from '../../src/lib/schemas.ts';
 import { AudioNotConfigured, AudioRefused, type AudioService } from '../AudioService.ts';
 import type { Relay } from '../relay/Relay.ts';
-import type { HttpLimits } from '../relay/limits.ts';
-import { joinRound, RoundEnded } from '../joinRound.ts';
+import type { GroupLimits, HttpLimits } from '../relay/limits.ts';
+import { joinRound, RoundEnded, RoundNotOpen } from '../joinRound.ts';
+import type { CoordinatorKey } from '../CoordinatorKey.ts';
+import type { GroupStore } from '../GroupStore.ts';
+import { groupRoutes } from './groupApi.ts';
 import { PracticeRefused, type PracticeRunner } from '../practice/PracticeRunner.ts';
 import { RoundFull, type Identity, type RoundStore } from '../RoundStore.ts';
 import Database from 'better-sqlite3';
@@ -51,6 +54,12 @@ export interface ApiDeps extends LinkBase {
 	limits: HttpLimits;
 	/** Practice rounds' simulated neighbours (#16). */
 	practice: PracticeRunner;
+	/** Groups, prepared rounds and the coordinator's report (#17). */
+	groups: GroupStore;
+	coordinator: CoordinatorKey;
+	groupLimits: GroupLimits;
+	/** The server's clock for groups and prepared rounds (tests control it). */
+	now: () => number;
 }
 
 /** Errors of the services behind the routes, answered by their class. */
@@ -73,6 +82,11 @@ const SERVICE_ERRORS = [
 	answerError(
 		RoundEnded,
 		(err) => new HttpError(409, { error: 'round_ended', message: err.message })
+	),
+	// A group's prepared round before its "Start" (#17).
+	answerError(
+		RoundNotOpen,
+		(err) => new HttpError(409, { error: 'round_not_open', message: err.message })
 	),
 	// PRACTICE_LIMITS: too many practice rounds run on the server, or from this address.
 	answerError(PracticeRefused, (err) =>
@@ -293,7 +307,8 @@ export function createApi(deps: ApiDeps): Middleware {
 				const muted = await deps.audio.mute(round.code, input.identity);
 				return [200, { muted }];
 			}
-		}
+		},
+		...groupRoutes(deps)
 	];
 
 	// A full disk (or another storage fault): the page says in plain words that changes cannot

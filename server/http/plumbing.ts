@@ -31,14 +31,23 @@ export const notFound = (message: string) => new HttpError(404, { error: 'not_fo
 /** Answers a request: `[status, body]`, or throws an HttpError (or an error a mapping knows). */
 export type Handler = (
 	req: IncomingMessage,
-	params: { code?: string }
+	params: { code?: string; sub?: string }
 ) => Promise<[number, unknown]>;
 
 export interface Route {
 	method: string;
-	/** Matched against the path; its first group, URL-decoded, is `params.code`. */
+	/** Matched against the path; its first group, URL-decoded, is `params.code`, its second `sub`. */
 	pattern: RegExp;
 	handler: Handler;
+}
+
+/** A body that is not JSON (the report's CSV): sent as it is, with its type. */
+export class TextBody {
+	constructor(
+		readonly contentType: string,
+		readonly text: string,
+		readonly headers: Record<string, string> = {}
+	) {}
 }
 
 /** How an error class that a handler's services throw is answered (chosen by type, not text). */
@@ -96,8 +105,10 @@ export function router(
 		}
 		const match = route.pattern.exec(path);
 		const code = match?.[1] !== undefined ? safeDecode(match[1]) : undefined;
-		const [status, body] = await route.handler(req, { code });
-		send(res, status, body);
+		const sub = match?.[2] !== undefined ? safeDecode(match[2]) : undefined;
+		const [status, body] = await route.handler(req, { code, sub });
+		if (body instanceof TextBody) sendText(res, status, body);
+		else send(res, status, body);
 	}
 }
 
@@ -112,6 +123,18 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
 		...headers
 	});
 	res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, body: TextBody): void {
+	if (res.headersSent) return;
+	res.writeHead(status, {
+		'Content-Type': body.contentType,
+		'Cache-Control': 'no-store',
+		'X-Content-Type-Options': 'nosniff',
+		'Referrer-Policy': 'no-referrer',
+		...body.headers
+	});
+	res.end(body.text);
 }
 
 /** A path segment, URL-decoded; '' when it is not valid percent-encoding. */
@@ -193,7 +216,7 @@ export function bearerToken(req: IncomingMessage): string {
 	if (!match?.[1]) {
 		throw new HttpError(
 			401,
-			{ error: 'unauthorized', message: 'Send your round token as "Authorization: Bearer …".' },
+			{ error: 'unauthorized', message: 'Send your key as "Authorization: Bearer …".' },
 			{ 'WWW-Authenticate': 'Bearer' }
 		);
 	}

@@ -78,6 +78,18 @@ export interface HttpLimits {
 	/** Joins (`POST /api/rounds/{code}/participants`) per address: a burst, then this many a minute. */
 	joinsBurst: number;
 	joinsPerMinute: number;
+	/** `POST /api/groups` per address (#17): a burst, then this many a minute. */
+	groupsBurst: number;
+	groupsPerMinute: number;
+	/**
+	 * Writes to a group per address (#17): template edits, preparing, changing, starting and
+	 * removing rounds, erasing a group: a burst, then this many a minute.
+	 */
+	groupWritesBurst: number;
+	groupWritesPerMinute: number;
+	/** Reads of a group, the coordinator's overview and reports (JSON or CSV) per address (#17). */
+	groupReadsBurst: number;
+	groupReadsPerMinute: number;
 	/** Open TCP connections per address; more are destroyed at once. */
 	socketsPerAddress: number;
 	/** Time for a request's headers to arrive (Node's `headersTimeout`). */
@@ -93,6 +105,15 @@ export const HTTP_LIMITS: HttpLimits = {
 	roundsPerMinute: 2,
 	joinsBurst: 60,
 	joinsPerMinute: 30,
+	// A coordinator sets up a handful of groups on one evening; a group is made once.
+	groupsBurst: 10,
+	groupsPerMinute: 2,
+	// Preparing a month of rounds, editing each a little: tens in a sitting.
+	groupWritesBurst: 60,
+	groupWritesPerMinute: 30,
+	// Pages read a group once when opened; the report page reads a few years and a CSV.
+	groupReadsBurst: 60,
+	groupReadsPerMinute: 30,
 	socketsPerAddress: 200,
 	headersTimeoutMs: 10_000,
 	requestTimeoutMs: 20_000,
@@ -145,4 +166,26 @@ export const PRACTICE_LIMITS: PracticeLimits = {
 	maxNeighbours: 12,
 	facilitatorGoneMs: 10 * 60_000,
 	watchMs: 2_000
+};
+
+// ---------------------------------------------------------------------------------------------
+// Groups and prepared rounds (#17): what one installation and one group may hold. Each value is
+// listed in docs/security.md with its test.
+// ---------------------------------------------------------------------------------------------
+
+export interface GroupLimits {
+	/** Groups on one installation (more: 409 `too_many_groups`). */
+	maxGroups: number;
+	/** Rounds of one group prepared and not started yet (more: 409 `too_many_prepared`). */
+	maxPreparedPerGroup: number;
+	/** How far ahead a round can be prepared, in days (a later date: 400 `invalid`). */
+	maxDaysAhead: number;
+}
+
+export const GROUP_LIMITS: GroupLimits = {
+	// A foundation with 8 locations; a city with many. Each is a row and a template (< 16 KiB).
+	maxGroups: 200,
+	// A year of weekly rounds.
+	maxPreparedPerGroup: 60,
+	maxDaysAhead: 366
 };

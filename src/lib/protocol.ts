@@ -353,3 +353,136 @@ export interface PracticeInfo {
 	neighbours: PracticeNeighbour[];
 	total: number;
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Groups, prepared rounds, the coordinator and the annual report (#17). docs/groups.md.
+ * A group holds no participant data: its name, place, language and the template of its rounds.
+ * ---------------------------------------------------------------------------------------------- */
+
+// The constants of groups (bounds, page paths, the report's other rows) are in `./groups.ts`: the
+// group and coordinator pages import them from there without the rest of this module (#17).
+
+/** The template a group fills its rounds from. */
+export interface GroupTemplate {
+	/** The rounds' title ('' for none). */
+	title: string;
+	/** Warm-ups to choose from; a prepared round takes the first unless changed. */
+	warmups: string[];
+	/** Key questions (motes) to choose from. */
+	moteSuggestions: string[];
+	/** The closing ritual's text ('' for the default). */
+	closingText: string;
+	/** The group's own rules, shown after the method's rules (which always stay). */
+	extraRules: string[];
+	/** Minutes per step (0 or absent: no timer). */
+	timers: Partial<Record<Step, number>>;
+	/** How people at home join the sound (e.g. a phone number); the round's `audioHelp`. */
+	homeInstructions: string;
+	/** Whether names show on the room's screen. */
+	namesOnProjector: boolean;
+}
+
+/** What a prepared round will start with: the template's fields, chosen for one date. */
+export interface RoundPlan {
+	/** The planned date, YYYY-MM-DD (the server's local date). */
+	date: string;
+	title: string;
+	warmup: string;
+	mote: string;
+	closingText: string;
+	extraRules: string[];
+	timers: Partial<Record<Step, number>>;
+	homeInstructions: string;
+	namesOnProjector: boolean;
+}
+
+export interface GroupFields {
+	name: string;
+	/** Neighbourhood or place ('' for none). */
+	location: string;
+	/** The group's usual language (its rounds' language). */
+	language: string;
+}
+
+/** POST /api/groups */
+export interface CreateGroupRequest extends GroupFields {
+	template?: GroupTemplate;
+}
+
+/** PUT /api/groups/{id}: any of the fields. */
+export type UpdateGroupRequest = Partial<GroupFields> & { template?: GroupTemplate };
+
+/** POST /api/groups: the group's secret key goes only in the fragment of its link. */
+export interface CreateGroupResponse {
+	id: string;
+	key: string;
+	/** `/groep/{id}#key=…` */
+	link: string;
+}
+
+/** A round of a group that was prepared (not started) or is running now. */
+export interface PreparedRound {
+	code: string;
+	plan: RoundPlan;
+	/** Started (ms since epoch), or null: still being prepared. */
+	startedAt: number | null;
+	/** Carries only the code: can go on a poster ahead of the day. */
+	participantLink: string;
+}
+
+/** GET /api/groups/{id} (the group's key or the coordinator's). */
+export interface GroupInfo extends GroupFields {
+	id: string;
+	template: GroupTemplate;
+	rounds: PreparedRound[];
+}
+
+/** POST /api/groups/{id}/rounds: prepare a round for a date (the plan's other fields optional). */
+export type PrepareRoundRequest = Pick<RoundPlan, 'date'> & Partial<Omit<RoundPlan, 'date'>>;
+
+/** PUT /api/groups/{id}/rounds/{code}: change the plan before the round starts. */
+export type UpdatePlanRequest = Partial<RoundPlan>;
+
+/** POST /api/groups/{id}/rounds/{code}/start: the round is open; the console's key. */
+export interface StartRoundResponse {
+	code: string;
+	facilitatorKey: string;
+	links: RoundLinks;
+}
+
+/** GET /api/coordinator: the installation's groups. */
+export interface CoordinatorOverview {
+	groups: (GroupFields & { id: string; prepared: number; heldThisYear: number })[];
+	/** Years that have counted rounds, newest first. */
+	years: number[];
+}
+
+/** Counts of one month (1-12) of one group (or of all groups). */
+export interface ReportFigures {
+	rounds: number;
+	inRoom: number;
+	remote: number;
+	newcomers: number;
+	/** Sum of the rounds' durations, in minutes. */
+	minutes: number;
+	/** Sum over rounds of people x duration, in minutes (hours: / 60). */
+	attentionMinutes: number;
+}
+
+export interface ReportRow extends ReportFigures {
+	month: number;
+	/** A group id, NO_GROUP or REMOVED_GROUP. */
+	group: string;
+}
+
+/** GET /api/coordinator/report?year= (all groups) and /api/groups/{id}/report?year= (one). */
+export interface AnnualReport {
+	year: number;
+	/** Names of the groups in `rows` (REMOVED_GROUP and NO_GROUP are named by the page). */
+	groups: { id: string; name: string; location: string }[];
+	/** One row per month and group with at least one round, by month then group. */
+	rows: ReportRow[];
+	/** Per month (12 entries, January first), all groups together. */
+	months: (ReportFigures & { month: number })[];
+	total: ReportFigures;
+}

@@ -5,11 +5,19 @@
  * from the field schemas here.
  */
 import { z } from 'zod';
+import { GROUP_NAME_MAX_LENGTH, TEMPLATE_MAX } from './groups.ts';
 import {
 	NAME_MAX_LENGTH,
 	PRESENCES,
+	STEPS,
 	TITLE_MAX_LENGTH,
 	type AudioRequest,
+	type CreateGroupRequest,
+	type GroupTemplate,
+	type PrepareRoundRequest,
+	type RoundPlan,
+	type UpdateGroupRequest,
+	type UpdatePlanRequest,
 	type CreateRoundRequest,
 	type JoinRequest,
 	type MuteRequest,
@@ -90,3 +98,78 @@ export const audioRequest = z.strictObject({
 export const muteRequest = z.strictObject({
 	identity: z.string().min(1).max(100)
 }) satisfies z.ZodType<MuteRequest>;
+
+// --- Groups, prepared rounds and the report (#17) ------------------------------------------------
+
+const choice = text(TEMPLATE_MAX.text);
+const timers = z.partialRecord(
+	z.enum(STEPS),
+	z.int('must be whole minutes').min(0).max(TEMPLATE_MAX.timerMinutes)
+);
+const templateFields = {
+	title: text(TITLE_MAX_LENGTH, { allowEmpty: true }),
+	closingText: text(TEMPLATE_MAX.text, { allowEmpty: true }),
+	extraRules: z.array(text(TEMPLATE_MAX.rule)).max(TEMPLATE_MAX.rules),
+	timers,
+	homeInstructions: text(TEMPLATE_MAX.text, { allowEmpty: true }),
+	namesOnProjector: z.boolean()
+};
+
+/** A group's template: what its rounds start from. Every list and text is bounded. */
+export const groupTemplate = z.strictObject({
+	...templateFields,
+	warmups: z.array(choice).max(TEMPLATE_MAX.choices),
+	moteSuggestions: z.array(choice).max(TEMPLATE_MAX.choices)
+}) satisfies z.ZodType<GroupTemplate>;
+
+/** A date as YYYY-MM-DD that exists in the calendar. */
+export const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+	.refine((s) => {
+		const d = new Date(`${s}T12:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+	}, 'must be a date that exists');
+
+const planFields = {
+	...templateFields,
+	date: isoDate,
+	warmup: text(TEMPLATE_MAX.text, { allowEmpty: true }),
+	mote: text(TEMPLATE_MAX.text, { allowEmpty: true })
+};
+
+export const roundPlan = z.strictObject(planFields) satisfies z.ZodType<RoundPlan>;
+
+const groupFields = {
+	name: text(GROUP_NAME_MAX_LENGTH),
+	location: text(GROUP_NAME_MAX_LENGTH, { allowEmpty: true }),
+	language: languageTag
+};
+
+export const createGroupRequest = z.strictObject({
+	...groupFields,
+	template: groupTemplate.optional()
+}) satisfies z.ZodType<CreateGroupRequest>;
+
+export const updateGroupRequest = z.strictObject({
+	name: groupFields.name.optional(),
+	location: groupFields.location.optional(),
+	language: groupFields.language.optional(),
+	template: groupTemplate.optional()
+}) satisfies z.ZodType<UpdateGroupRequest>;
+
+export const prepareRoundRequest = z.strictObject({
+	...z.strictObject(planFields).partial().shape,
+	date: isoDate
+}) satisfies z.ZodType<PrepareRoundRequest>;
+
+export const updatePlanRequest = z
+	.strictObject(planFields)
+	.partial() satisfies z.ZodType<UpdatePlanRequest>;
+
+/** `?year=` of a report: a year Kleed could have counted. */
+export const reportYear = z.coerce
+	.number({ error: 'must be a year such as 2026' })
+	.int('must be a year such as 2026')
+	.min(2000, 'must be a year such as 2026')
+	.max(2200, 'must be a year such as 2026');

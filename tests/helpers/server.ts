@@ -30,7 +30,10 @@ export async function startInProcess(
 	dataDir: string,
 	env: Record<string, string> = {},
 	options: Partial<
-		Pick<Parameters<typeof serve>[0], 'audio' | 'log' | 'httpLimits' | 'roundLimits' | 'practice'>
+		Pick<
+			Parameters<typeof serve>[0],
+			'audio' | 'log' | 'httpLimits' | 'roundLimits' | 'practice' | 'groupLimits' | 'clock'
+		>
 	> = {}
 ) {
 	const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env });

@@ -358,6 +358,11 @@ export function setRound(round: RoundConnection): RoundConnection {
 	return setContext(ROUND_KEY, round);
 }
 
+/** The RoundConnection set by an ancestor, or null outside a round (a page that shows no round). */
+export function maybeRound(): RoundConnection | null {
+	return getContext<RoundConnection | undefined>(ROUND_KEY) ?? null;
+}
+
 /** The RoundConnection set by an ancestor with `setRound`. */
 export function useRound(): RoundConnection {
 	const round = getContext<RoundConnection | undefined>(ROUND_KEY);

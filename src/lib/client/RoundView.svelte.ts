@@ -121,6 +121,11 @@ export class RoundView {
 		return this.#meta.title;
 	}
 
+	/** A group's own rules (#17), shown after the method's; [] for none. */
+	get extraRules(): string[] {
+		return this.#meta.extraRules;
+	}
+
 	/** The facilitator's warm-up prompt for the Opening; '' when none. */
 	/** A practice round's settings (#16), or null in a real round. */
 	get practice(): PracticeMeta | null {

@@ -86,6 +86,8 @@ export interface MetaFields {
 	audioHelp?: string;
 	/** `names.hide`: hide names on the projector. */
 	hideNames?: boolean;
+	/** A group's own rules (#17), shown after the method's; set when a prepared round starts. */
+	extraRules?: string[];
 	/** `round.end`: when the facilitator ended the round (ms since epoch). */
 	endedAt?: number;
 	/** `round.lock`: new people wait at the door until a facilitator lets them in. */
@@ -274,6 +276,8 @@ export interface MetaView {
 	closingText: string;
 	audioHelp: string;
 	hideNames: boolean;
+	/** A group's own rules (#17), after the method's. */
+	extraRules: string[];
 	locked: boolean;
 	createdAt: number | null;
 	endedAt: number | null;
@@ -323,11 +327,18 @@ export function readMeta(meta: MapLike): MetaView {
 		closingText: text('closingText'),
 		audioHelp: text('audioHelp'),
 		hideNames: meta.get('hideNames') === true,
+		extraRules: readStrings(meta.get('extraRules')),
 		locked: meta.get('locked') === true,
 		createdAt: time('createdAt'),
 		endedAt: time('endedAt'),
 		practice: readPracticeMeta(meta.get('practice'))
 	};
+}
+
+/** A list of strings (a group's own rules), at most 8 of at most 120 characters each. */
+function readStrings(value: unknown): string[] {
+	if (!Array.isArray(value)) return [];
+	return value.filter((v): v is string => isString(v) && v.length <= 120).slice(0, 8);
 }
 
 /** Oldest first; equal times by id, so every device shows the same order. */

@@ -1,0 +1,12 @@
+/** A list typed one item per line (warm-ups, motes, rules): blank lines dropped, ends trimmed. */
+export const toLines = (text: string, max: number): string[] =>
+	text
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line.length > 0)
+		.slice(0, max);
+
+export const fromLines = (list: readonly string[]): string => list.join('\n');
+
+/** A plain copy of JSON data (a template or a plan, also behind a $state proxy). */
+export const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
