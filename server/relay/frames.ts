@@ -67,10 +67,18 @@ export interface RawAwarenessEntry {
  * bytes). The states stay unparsed: a relay drops most entries (the stock provider echoes every
  * other client's state back) and parses only the ones it keeps, with `parseAwarenessState`.
  */
+/**
+ * Entries in one awareness update. A stock provider echoes every batch the relay sends it, whole,
+ * and a batch can hold every state of a busy round (60 people × 4 sockets, and the roles): the
+ * bound is above that, so an honest client's echo is never refused. (It was 64: an honest stock
+ * client in a round of 80 sockets was closed with 4400.) The frame's bytes are bounded apart.
+ */
+export const MAX_AWARENESS_ENTRIES = 512;
+
 export function decodeAwarenessUpdate(update: Uint8Array): RawAwarenessEntry[] {
 	const d = decoding.createDecoder(update);
 	const count = decoding.readVarUint(d);
-	if (count > 64) throw new Error('too many awareness entries');
+	if (count > MAX_AWARENESS_ENTRIES) throw new Error('too many awareness entries');
 	const entries: RawAwarenessEntry[] = [];
 	for (let i = 0; i < count; i++) {
 		const clientId = decoding.readVarUint(d);
