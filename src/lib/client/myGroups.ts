@@ -4,7 +4,7 @@
  * localStorage only (never sent anywhere) until the group is erased or its key is refused. The
  * coordinator's key is kept the same way, under its own name.
  */
-import type { KeyValueStore } from './myRounds';
+import { local, type KeyValueStore } from './myRounds';
 
 export interface MyGroup {
 	id: string;
@@ -18,14 +18,6 @@ export interface MyGroup {
 export const MY_GROUPS_KEY = 'kleed:my-groups';
 export const COORDINATOR_KEY = 'kleed:coordinator';
 export const MY_GROUPS_MAX = 10;
-
-function local(): KeyValueStore | null {
-	try {
-		return window.localStorage;
-	} catch {
-		return null;
-	}
-}
 
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 

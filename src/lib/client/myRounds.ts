@@ -25,7 +25,8 @@ export const MY_ROUNDS_KEY = 'kleed:my-rounds';
 /** Enough for a facilitator's rounds of some weeks; the oldest is forgotten first. */
 export const MY_ROUNDS_MAX = 10;
 
-function local(): KeyValueStore | null {
+/** This device's localStorage, or null where it cannot remember. */
+export function local(): KeyValueStore | null {
 	try {
 		return window.localStorage;
 	} catch {
