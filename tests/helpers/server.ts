@@ -1,5 +1,6 @@
 /** Starting real Kleed servers for integration tests: in-process, or as a child we can SIGKILL. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
@@ -101,12 +102,25 @@ export async function createRound(port: number, body: object = {}): Promise<Crea
 	return (await res.json()) as CreateRoundResponse;
 }
 
+/**
+ * Joins a round, from `from` (a loopback address) when given: a device of its own, with its own
+ * per-address budgets, as an attacker's bots would be.
+ */
 export async function joinRound(
 	port: number,
 	code: string,
 	name: string,
-	presence: 'room' | 'remote' = 'room'
+	presence: 'room' | 'remote' = 'room',
+	from?: string
 ): Promise<JoinResponse> {
+	if (from !== undefined) {
+		const answer = await http(port, 'POST', `/api/rounds/${code}/participants`, {
+			from,
+			body: { name, presence }
+		});
+		if (answer.status !== 201) throw new Error(`join: ${answer.status}`);
+		return answer.body as unknown as JoinResponse;
+	}
 	const res = await fetch(`http://127.0.0.1:${port}/api/rounds/${code}/participants`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
@@ -175,3 +189,54 @@ export function upgradeStatus(url: string): Promise<number> {
 }
 
 export type { Running };
+
+export interface Answer {
+	status: number;
+	body: Record<string, unknown>;
+}
+
+/** One HTTP request from a chosen source address (and X-Forwarded-For), without keep-alive. */
+export function http(
+	port: number,
+	method: string,
+	path: string,
+	{
+		from = '127.0.0.1',
+		forwardedFor,
+		body
+	}: { from?: string; forwardedFor?: string; body?: object } = {}
+): Promise<Answer> {
+	return new Promise((resolve, reject) => {
+		const data = body === undefined ? undefined : JSON.stringify(body);
+		const req = request(
+			{
+				host: '127.0.0.1',
+				port,
+				method,
+				path,
+				localAddress: from,
+				agent: false,
+				headers: {
+					...(data ? { 'content-type': 'application/json' } : {}),
+					...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {})
+				}
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString();
+					let json: Record<string, unknown> = {};
+					try {
+						json = JSON.parse(text) as Record<string, unknown>;
+					} catch {
+						// not JSON
+					}
+					resolve({ status: res.statusCode ?? 0, body: json });
+				});
+			}
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}

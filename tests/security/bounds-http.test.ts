@@ -7,7 +7,6 @@
  * the canary's round trip passes 1 s, when RSS grows by more than RSS_GROWTH_MB, or when the
  * bound does not hold. `KLEED_ATTACK_SCALE=heavy` (npm run attack) runs heavier counts.
  */
-import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { HTTP_LIMITS, ROUND_LIMITS } from '../../server/relay/limits.ts';
@@ -15,11 +14,13 @@ import { startCanary, type CanaryFigures } from '../helpers/canary.ts';
 import { intents } from '../helpers/intents.ts';
 import {
 	createRound,
+	http,
 	provider,
 	startInProcess,
 	synced,
 	tempDir,
 	until,
+	type Answer,
 	type Running
 } from '../helpers/server.ts';
 
@@ -57,57 +58,6 @@ afterAll(async () => {
 	console.log(`\nHTTP and storage bounds (${HEAVY ? 'heavy' : 'light'}):`);
 	console.table(rows);
 });
-
-interface Answer {
-	status: number;
-	body: Record<string, unknown>;
-}
-
-/** One HTTP request from a chosen source address (and X-Forwarded-For), without keep-alive. */
-function http(
-	port: number,
-	method: string,
-	path: string,
-	{
-		from = '127.0.0.1',
-		forwardedFor,
-		body
-	}: { from?: string; forwardedFor?: string; body?: object } = {}
-): Promise<Answer> {
-	return new Promise((resolve, reject) => {
-		const data = body === undefined ? undefined : JSON.stringify(body);
-		const req = request(
-			{
-				host: '127.0.0.1',
-				port,
-				method,
-				path,
-				localAddress: from,
-				agent: false,
-				headers: {
-					...(data ? { 'content-type': 'application/json' } : {}),
-					...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {})
-				}
-			},
-			(res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString();
-					let json: Record<string, unknown> = {};
-					try {
-						json = JSON.parse(text) as Record<string, unknown>;
-					} catch {
-						// not JSON
-					}
-					resolve({ status: res.statusCode ?? 0, body: json });
-				});
-			}
-		);
-		req.on('error', reject);
-		req.end(data);
-	});
-}
 
 /** Runs `attack` while a canary round talks on `target`; records and checks the row. */
 async function underAttack<T>(
@@ -313,11 +263,24 @@ it('idle TCP sockets: at most socketsPerAddress stay open, and those are closed 
 		`${n} TCP sockets from one address that never send a byte`,
 		`socketsPerAddress ${HTTP_LIMITS.socketsPerAddress}, idle ${IDLE_MS} ms (${HTTP_LIMITS.idleSocketMs} ms in production)`,
 		async () => {
-			for (let i = 0; i < n; i++) {
-				const s = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.5' });
-				s.on('error', () => {});
-				s.on('close', () => closed++);
-				sockets.push(s);
+			// In batches: thousands of connects at once overflow the listen backlog, and the kernel
+			// then retries the dropped ones 1, 3, 7… s later (heavy scale took over 10 s).
+			const BATCH = 250;
+			for (let first = 0; first < n; first += BATCH) {
+				const batch: Promise<void>[] = [];
+				for (let i = first; i < Math.min(n, first + BATCH); i++) {
+					const s = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.5' });
+					s.on('error', () => {});
+					s.on('close', () => closed++);
+					sockets.push(s);
+					batch.push(
+						new Promise((resolve) => {
+							s.once('connect', () => resolve());
+							s.once('close', () => resolve());
+						})
+					);
+				}
+				await Promise.all(batch);
 			}
 			// The ones over the cap are destroyed at once, long before any idle timeout.
 			await until(() => closed >= n - HTTP_LIMITS.socketsPerAddress, 10_000, 'refused sockets');
