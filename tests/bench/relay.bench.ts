@@ -7,15 +7,18 @@
  *   npm run bench -- --rounds 300 --only kleed      # some relays only (comma-separated), while iterating
  *   npm run bench -- --rounds 300 --profile /tmp/prof   # CPU profiles of the servers (.cpuprofile)
  *   npm run bench -- --rounds 300 --timeline /tmp/tl    # CSV of every delivery: stalls or spread?
+ *   npm run bench -- --rounds 300 --repeat 3        # each size 3 times, relays taking turns; medians
+ *   npm run bench -- --rounds 300 --profile-load /tmp/lp # CPU profiles of the load processes
  *
  * Each round has 1 facilitator writing one update per second with its send time in it (a
  * `text.set` intent to Kleed, whose clients never write the doc; a doc update to the others) and
- * 14 participants that time every update's arrival, renew their awareness every 5 s and raise or
- * lower their hand every 10 s (an intent to Kleed, which checks it, writes and stores the change
+ * 14 participants that renew their awareness every 5 s and raise or lower their hand every 10 s (an intent to Kleed, which checks it, writes and stores the change
  * and answers; the same change written into the doc for the others), each on its own phase.
  *
- * The load generator is light (loadClient.ts): raw `ws` sockets sending frames encoded before
- * the run and reading only the send-time marker in the updates they receive; it prints its own
+ * The load generator is light (loadClient.ts): raw WebSockets sending frames encoded before the
+ * run; one participant per round (three at 10 rounds) reads as frames arrive and times the
+ * send-time marker in the updates, every other device reads its socket every 5 s in one go and
+ * counts what it got. It prints its own
  * CPU beside the server's (target: at most a quarter of it). A few rounds (`--canaries`, default
  * 3) have one stock provider instead of a raw participant (y-websocket's, or Hocuspocus's own
  * provider): each must end with the writer's last value in its Y.Doc, or the run says so.
