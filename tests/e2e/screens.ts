@@ -229,3 +229,31 @@ export async function brokenWords(page: Page, selector: string, floorPx = 0): Pr
 		[selector, floorPx] as const
 	);
 }
+
+/**
+ * Names in `selector` whose icon (the house of someone at home) sits on a line of its own instead
+ * of before the name's first word.
+ */
+export async function lonelyIcons(page: Page, selector: string): Promise<string[]> {
+	return page.evaluate((selector) => {
+		const lonely: string[] = [];
+		for (const element of document.querySelectorAll(selector)) {
+			const icon = element.querySelector('svg');
+			const text = [...element.querySelectorAll('span')].find((s) => s.textContent?.trim());
+			const first = text?.firstChild;
+			if (!icon || !first) continue;
+			const word = /\S+/.exec(first.textContent ?? '');
+			if (!word) continue;
+			const range = document.createRange();
+			range.setStart(first, word.index);
+			range.setEnd(first, word.index + word[0].length);
+			const wordBox = range.getClientRects()[0];
+			const iconBox = icon.getBoundingClientRect();
+			const middle = iconBox.top + iconBox.height / 2;
+			if (!wordBox || middle < wordBox.top || middle > wordBox.bottom) {
+				lonely.push(element.textContent?.trim() ?? '');
+			}
+		}
+		return lonely;
+	}, selector);
+}

@@ -6,6 +6,7 @@ import {
 	kleedLayout,
 	overlap,
 	seatLayout,
+	seatTextEm,
 	type Box
 } from './kleedLayout';
 
@@ -81,5 +82,35 @@ describe('seatLayout', () => {
 	it('gives names more room when fewer people sit around the kleed', () => {
 		const width = (n: number) => Math.min(...seatLayout(n).map((s) => s.width));
 		expect(width(4)).toBeGreaterThan(width(15));
+	});
+});
+
+describe('seatTextEm', () => {
+	const letters = (n: number) => n * 0.85;
+
+	it('a one-word name: its letters, and the house before it for someone at home', () => {
+		expect(seatTextEm('Bram', false)).toBeCloseTo(letters(4));
+		expect(seatTextEm('Bram', true)).toBeCloseTo(letters(4) + 1.2);
+		expect(seatTextEm('محمد', true)).toBeCloseTo(letters(4) + 1.2);
+	});
+
+	it('the house stays with the first word: "🏠 Kees" / "de Vries", the whole name on two lines', () => {
+		// Two lines: the first with the house and "Kees", the second "de Vries" (the wider one).
+		expect(seatTextEm('Kees de Vries', true)).toBeCloseTo(letters(2) + 0.3 + letters(5));
+		// Where the first word with its house is the widest line, it sets the size: the house
+		// never sits alone on a line ("🏠" / "Mohammed…").
+		expect(seatTextEm('Mohammed Ali', true)).toBeCloseTo(letters(8) + 1.2);
+		expect(seatTextEm('Mohammed Ali', false)).toBeCloseTo(letters(8));
+	});
+
+	it('a line may end after a hyphen, never inside a word', () => {
+		expect(seatTextEm('Jan-Willem', false)).toBeCloseTo(letters(6)); // "Jan-" / "Willem"
+		expect(seatTextEm('Anna (2)', false)).toBeCloseTo(letters(4)); // "Anna" / "(2)"
+	});
+
+	it('a long name that two lines would shrink below 0.6 of its longest word is cut, not shrunk', () => {
+		// "Oosterhout-" is the longest piece; the whole name on two lines needs "Oosterhout-Brinkman".
+		expect(seatTextEm('Wilhelmina van Oosterhout-Brinkman', false)).toBeCloseTo(letters(11));
+		expect(seatTextEm('Maria Fernanda dos Santos', true)).toBeCloseTo(letters(8));
 	});
 });

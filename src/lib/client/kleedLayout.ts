@@ -217,3 +217,37 @@ export function kleedLayout(groups: number, people: number): KleedLayout {
 		inset: 0.12
 	};
 }
+
+/** Estimates for a seat's bold name, in em: a letter at most, a space, the house of someone at home. */
+const LETTER_EM = 0.85;
+const SPACE_EM = 0.3;
+const HOUSE_EM = 1.2;
+/** A whole name may make a seat's text this much smaller than its longest word would, no more. */
+const WHOLE_NAME_MIN_SCALE = 0.6;
+
+/**
+ * How wide, in em, a seat's name must be able to get: the text's size is the seat's width divided
+ * by this. A line may break at a space or after a hyphen, never inside a word ("Mohamme / d"),
+ * and the house of someone at home stays on the line of the first word. The whole name on two
+ * lines when that keeps the text at least 0.6 of the size its longest word allows ("🏠 Kees" /
+ * "de Vries"); otherwise the longest word sets it and the rest of the name is cut (its title
+ * has it whole): "Wilhelmina van" / "Oosterhout-…".
+ */
+export function seatTextEm(name: string, atHome: boolean): number {
+	// Pieces a line may end after, each with the gap before it when it shares a line.
+	const pieces: { em: number; gap: number }[] = [];
+	for (const [i, spaced] of name.trim().split(/\s+/).entries()) {
+		for (const [j, part] of spaced.split(/(?<=-)/).entries()) {
+			pieces.push({ em: part.length * LETTER_EM, gap: i > 0 && j === 0 ? SPACE_EM : 0 });
+		}
+	}
+	if (atHome) pieces[0]!.em += HOUSE_EM;
+	const word = Math.max(...pieces.map((p) => p.em));
+	const line = (from: number, to: number) =>
+		pieces.slice(from, to).reduce((sum, p, k) => sum + p.em + (k > 0 ? p.gap : 0), 0);
+	let twoLines = line(0, pieces.length);
+	for (let k = 1; k < pieces.length; k++) {
+		twoLines = Math.min(twoLines, Math.max(line(0, k), line(k, pieces.length)));
+	}
+	return twoLines * WHOLE_NAME_MIN_SCALE <= word ? twoLines : word;
+}
