@@ -98,17 +98,12 @@ for (const size of PROJECTORS) {
 						`${moment}: names whole`
 					)
 					.toEqual([]);
-				// Not yet on a 1024x768 beamer: the seats at the top and bottom of the ring are too
-				// narrow there for "🏠 Kees" even at the smallest text (0.7rem), so the house gets a
-				// line of its own. Long names at the widest seats would fix it (kleedLayout.ts).
-				if (size !== 'projectorOld') {
-					expect
-						.soft(
-							await lonelyIcons(page, 'figure.kleed .names .name'),
-							`${moment}: the house of someone at home before their name, not on a line of its own`
-						)
-						.toEqual([]);
-				}
+				expect
+					.soft(
+						await lonelyIcons(page, 'figure.kleed .names .name'),
+						`${moment}: the house of someone at home before their name, not on a line of its own`
+					)
+					.toEqual([]);
 				// Within the stage: SvelteKit's route announcer (1 px, visually hidden) is not ours.
 				expect.soft(await cutOff(page, '.stage'), `${moment}: nothing cut off`).toEqual([]);
 				expect.soft(await stageAreas(page), `${moment}: stage text as large as fits`).toEqual([]);

@@ -6,6 +6,7 @@ import {
 	kleedLayout,
 	overlap,
 	seatLayout,
+	seatOrder,
 	seatTextEm,
 	type Box
 } from './kleedLayout';
@@ -112,5 +113,53 @@ describe('seatTextEm', () => {
 		// "Oosterhout-" is the longest piece; the whole name on two lines needs "Oosterhout-Brinkman".
 		expect(seatTextEm('Wilhelmina van Oosterhout-Brinkman', false)).toBeCloseTo(letters(11));
 		expect(seatTextEm('Maria Fernanda dos Santos', true)).toBeCloseTo(letters(8));
+	});
+});
+
+describe('seatOrder', () => {
+	const names = [
+		['Anna', false],
+		['Kees de Vries', true],
+		['Bo', false],
+		['Maria Fernanda dos Santos', true],
+		['Ria', false],
+		['Wilhelmina van Oosterhout-Brinkman', false],
+		['Jan', false],
+		['Ed', false],
+		['محمد', true],
+		['Tom', false],
+		['Els', false],
+		['Gülşen', false],
+		['Henk', false],
+		['Samira', false],
+		['Jan-Willem', false]
+	] as const;
+	const ems = names.map(([name, home]) => seatTextEm(name, home));
+	const seats = kleedLayout(10, names.length).seats;
+	const smallest = (order: number[]) =>
+		Math.min(...order.map((seat, i) => seats[seat]!.width / ems[i]!));
+
+	it('keeps the circle: everyone keeps their neighbours, each seat taken once', () => {
+		const order = seatOrder(seats, ems);
+		expect(new Set(order).size).toBe(names.length);
+		for (let i = 0; i < names.length; i++) {
+			expect(order[(i + 1) % names.length]).toBe((order[i]! + 1) % names.length);
+		}
+	});
+
+	it('turns the circle so the smallest name is larger than without turning', () => {
+		const identity = names.map((_, i) => i);
+		const order = seatOrder(seats, ems);
+		expect(smallest(order)).toBeGreaterThanOrEqual(smallest(identity) * 1.1);
+		// No other turn does better.
+		for (let turn = 0; turn < names.length; turn++) {
+			const turned = identity.map((i) => (i + turn) % names.length);
+			expect(smallest(turned)).toBeLessThanOrEqual(smallest(order) + 1e-12);
+		}
+	});
+
+	it('does not turn for names of one size', () => {
+		const same = names.map(() => seatTextEm('Anna', false));
+		expect(seatOrder(seats, same)).toEqual(names.map((_, i) => i));
 	});
 });

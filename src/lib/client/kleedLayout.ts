@@ -251,3 +251,30 @@ export function seatTextEm(name: string, atHome: boolean): number {
 	}
 	return twoLines * WHOLE_NAME_MIN_SCALE <= word ? twoLines : word;
 }
+
+/**
+ * Which seat each person gets: the circle's order kept (everyone keeps their neighbours), turned
+ * so that the smallest name around the kleed is as large as it can be — long names land on the
+ * wide seats at the sides, not on the narrow ones at the top and bottom. `ems[i]` is person i's
+ * seatTextEm. Returns the seat of each person. A turn is taken only when it makes the smallest
+ * name a tenth larger or more, so the circle does not spin for nothing.
+ */
+export function seatOrder(seats: Box[], ems: number[]): number[] {
+	const n = Math.min(seats.length, ems.length);
+	const smallest = (turn: number) => {
+		let min = Infinity;
+		for (let i = 0; i < n; i++) min = Math.min(min, seats[(i + turn) % n]!.width / ems[i]!);
+		return min;
+	};
+	let best = 0;
+	let bestSize = smallest(0);
+	for (let turn = 1; turn < n; turn++) {
+		const size = smallest(turn);
+		if (size > bestSize) {
+			best = turn;
+			bestSize = size;
+		}
+	}
+	const turn = bestSize >= smallest(0) * 1.1 ? best : 0;
+	return Array.from({ length: n }, (_, i) => (i + turn) % n);
+}
