@@ -72,6 +72,12 @@ export function getHealth(): Promise<ApiResult<HealthInfo>> {
 	return request('/api/health');
 }
 
+/**
+ * Where `getRound` asks. The join page names it in a `<link rel="preload">`, so the browser asks
+ * as soon as the HTML is there and `getRound` takes that answer (#18).
+ */
+export const roundInfoPath = roundPath;
+
 export function getRound(code: string): Promise<ApiResult<RoundInfo>> {
 	return request(roundPath(code));
 }
