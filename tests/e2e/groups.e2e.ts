@@ -3,9 +3,10 @@
  * the report of the test year (130 rounds over 8 groups, held through the server's own stores
  * with a clock of that year) and reads exactly the expected figures in the table; a facilitator
  * prepares a round from the group's page and starts it in one tap; the new pages have no axe
- * violations. KLEED_SCREENSHOTS=1 also saves the report page to docs/screenshots/.
+ * violations, in Dutch and in English, Turkish and Arabic (right to left). KLEED_SCREENSHOTS=1
+ * also saves the report page to docs/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { CoordinatorKey } from '../../server/CoordinatorKey.ts';
@@ -290,3 +291,57 @@ test("a group's link does not open another group nor the coordinator's page", as
 	await page.goto(`/?coordinator#key=${a.key}`);
 	await expect(page.getByText('Deze coördinatorlink werkt niet (meer).')).toBeVisible();
 });
+
+/** A message of messages/{locale}.json, with its {placeholders} filled in. */
+const text = (locale: string, key: string, values: Record<string, string> = {}): string =>
+	Object.entries(values).reduce(
+		(t, [name, value]) => t.replace(`{${name}}`, value),
+		(JSON.parse(readFileSync(`messages/${locale}.json`, 'utf8')) as Record<string, string>)[key]!
+	);
+
+for (const { locale, dir } of [
+	{ locale: 'en', dir: 'ltr' },
+	{ locale: 'tr', dir: 'ltr' },
+	{ locale: 'ar', dir: 'rtl' }
+]) {
+	test(`the group, new-group and coordinator pages have no axe violations in ${locale}`, async ({
+		browser
+	}) => {
+		const page = await newPage(browser, LAPTOP);
+		// The language a device chose (paraglide's cookie), as the language menu sets it.
+		await page
+			.context()
+			.addCookies([
+				{ name: 'PARAGLIDE_LOCALE', value: locale, url: test.info().project.use.baseURL! }
+			]);
+		const created = await api(page, '/api/groups', {
+			name: 'Kleed Noord',
+			location: 'Buurthuis',
+			language: locale,
+			template: TEMPLATE
+		});
+		expect(created.status()).toBe(201);
+		const group = (await created.json()) as CreateGroupResponse;
+		const link = new URL(group.link);
+		await page.goto(link.pathname + link.search + link.hash);
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
+		await expect(page.locator('html')).toHaveAttribute('dir', dir);
+		await expect(page.getByRole('heading', { level: 1, name: 'Kleed Noord' })).toBeVisible();
+		const a11y = new Scanner();
+		await a11y.scan(page, `groep (${locale})`, 'leeg');
+
+		await page.goto('/?groep');
+		await expect(
+			page.getByRole('heading', { name: text(locale, 'group_new_heading') })
+		).toBeVisible();
+		await a11y.scan(page, `nieuwe groep (${locale})`, 'formulier');
+
+		const key = new CoordinatorKey(dataDir()).renew();
+		await page.goto(`/?coordinator&jaar=${YEAR}#key=${key}`);
+		await expect(
+			page.getByRole('heading', { name: text(locale, 'report_heading', { year: String(YEAR) }) })
+		).toBeVisible();
+		await a11y.scan(page, `coordinator (${locale})`, 'jaarverslag');
+		a11y.expectClean();
+	});
+}
