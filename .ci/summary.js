@@ -18,6 +18,26 @@ for (const [name, code] of [
 	}
 }
 
+/** A path relative to the project, as the runners print it. */
+function where(path) {
+	return path.startsWith(process.cwd() + '/') ? path.slice(process.cwd().length + 1) : path;
+}
+
+/** The first line of an error message, without colour codes, at most 200 characters. */
+function firstLine(message) {
+	// eslint-disable-next-line no-control-regex
+	const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+	return (plain.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 200);
+}
+
+/** Every test of a Playwright JSON report with its spec, through nested describe blocks. */
+function* playwrightTests(suites) {
+	for (const suite of suites) {
+		for (const spec of suite.specs ?? []) for (const test of spec.tests ?? []) yield { spec, test };
+		yield* playwrightTests(suite.suites ?? []);
+	}
+}
+
 function read(file, label) {
 	if (!existsSync(file)) {
 		console.log(`failed: no ${label} report (${file}); the runner did not finish`);
@@ -36,6 +56,18 @@ for (const [file, label] of [
 	if (!vitest) continue;
 	passed += vitest.numPassedTests;
 	failed += vitest.numFailedTests;
+	// Named, so a CI log that shows only its last lines still says which test failed.
+	for (const file of vitest.testResults ?? []) {
+		for (const test of file.assertionResults ?? []) {
+			if (test.status === 'failed')
+				console.log(`failed: ${label}: ${where(file.name)} > ${test.fullName}`);
+		}
+		if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') {
+			console.log(
+				`failed: ${label}: ${where(file.name)} could not run: ${firstLine(file.message)}`
+			);
+		}
+	}
 	skipped += vitest.numPendingTests + (vitest.numTodoTests ?? 0);
 	if (vitest.numFailedTestSuites > 0 && vitest.numFailedTests === 0) {
 		console.log(`failed: a ${label} file could not run`);
@@ -49,6 +81,18 @@ if (playwright) {
 	passed += s.expected + s.flaky;
 	failed += s.unexpected;
 	skipped += s.skipped;
+	for (const { spec, test } of playwrightTests(playwright.suites ?? [])) {
+		if (test.status === 'unexpected') {
+			const error = test.results?.at(-1)?.error?.message;
+			console.log(
+				`failed: Playwright: ${spec.file}:${spec.line} > ${spec.title}: ${firstLine(error)}`
+			);
+		} else if (test.status === 'flaky') {
+			console.log(
+				`flaky (passed on a retry): Playwright: ${spec.file}:${spec.line} > ${spec.title}`
+			);
+		}
+	}
 	if ((playwright.errors ?? []).length > 0 && s.unexpected === 0) {
 		console.log('failed: Playwright reported errors outside tests');
 		failed++;
