@@ -189,12 +189,18 @@ describe('a participant with a valid token', () => {
 	it("cannot set or remove another connection's awareness", async () => {
 		s.v.provider.awareness.setLocalState({ ui: { page: 'vote' } });
 		const id = s.v.doc.clientID;
-		await until(() => s.f.provider.awareness.getStates().has(id), 5000, 'victim visible');
+		const victimState = () =>
+			s.f.provider.awareness.getStates().get(id) as { ui?: { page?: string } } | undefined;
+		await until(() => victimState()?.ui?.page === 'vote', 5000, 'victim visible');
 		s.a.send(awarenessFrame(id, 999, { user: { role: 'facilitator' }, ui: { page: 'x' } }));
 		s.a.send(awarenessFrame(id, 1000, null));
-		// Both frames were handled; what the server sent out before has reached the facilitator.
+		// Both frames were handled; then the attacker's own presence, which leaves with whatever
+		// the attack changed or after it (a round's awareness changes go out in order, held back
+		// together for up to awarenessHoldMs): once the facilitator sees it, it has seen the rest.
 		await fence(s.a, 1);
-		await s.f.send.fence();
+		const own = 0x5eed;
+		s.a.send(awarenessFrame(own, 1, { ui: { page: 'fence' } }));
+		await until(() => s.f.provider.awareness.getStates().has(own), 5000, 'attacker visible');
 		const state = s.f.provider.awareness.getStates().get(id) as { ui?: { page?: string } };
 		record(
 			"set/remove another's awareness",
