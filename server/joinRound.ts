@@ -1,4 +1,4 @@
-import type { JoinRequest, JoinResponse } from '../src/lib/protocol.ts';
+import type { JoinRequest, JoinResponse, Step } from '../src/lib/protocol.ts';
 import { DOC_MAP, readMeta, type WaitingEntry } from '../src/lib/round/doc.ts';
 import type { Relay } from './relay/Relay.ts';
 import type { RoundRecord, RoundStore } from './RoundStore.ts';
@@ -31,8 +31,11 @@ export async function joinRound(
 ): Promise<JoinResponse> {
 	if (round.prepared) throw new RoundNotOpen();
 	let ended = false;
+	let step: Step | null = null;
 	await deps.relay.transact(round.code, (doc) => {
-		ended = readMeta(doc.getMap(DOC_MAP.meta)).endedAt !== null;
+		const meta = readMeta(doc.getMap(DOC_MAP.meta));
+		ended = meta.endedAt !== null;
+		step = meta.step;
 	});
 	if (ended) throw new RoundEnded();
 	if (round.locked) {
@@ -46,5 +49,7 @@ export async function joinRound(
 		);
 		return { ...added, waiting: true };
 	}
-	return deps.rounds.addParticipant(round.code, input);
+	const added = deps.rounds.addParticipant(round.code, input);
+	// The step the round is in: the page loads that step's panel while its websocket connects.
+	return step ? { ...added, step } : added;
 }

@@ -13,8 +13,13 @@
  * - Never cached: `/api/*` (round info, sessions, tokens), the sync websocket, anything that is
  *   not a plain same-origin GET. Privacy: no story, name or token may end up in a cache.
  * - On activate, caches of older versions are deleted.
+ * - The built files under `_app/immutable/` are answered by the browser itself from this
+ *   version's cache (a static route, `InstallEvent.addRoutes`), without waking this worker's
+ *   script for each of them: on an old tablet that saved main-thread and worker time for the
+ *   page's 22 scripts and 8 stylesheets (#18, docs/performance.md §6). Browsers without static
+ *   routes use the fetch handler below, which does the same from the same cache.
  */
-import { build, files, version } from '$service-worker';
+import { base, build, files, version } from '$service-worker';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -24,7 +29,35 @@ const PAGES_CACHE = `kleed-pages-${version}`;
 const SHELL = [...build, ...files.filter((file) => !/\.(gz|br)$/.test(file))];
 const SHELL_SET = new Set(SHELL);
 
+/** `InstallEvent.addRoutes` (the service worker static routing API; not in TypeScript's lib yet). */
+interface RouterInstallEvent extends ExtendableEvent {
+	addRoutes?: (
+		rules: { condition: { urlPattern: unknown }; source: { cacheName: string } | 'network' }[]
+	) => Promise<void>;
+}
+
 sw.addEventListener('install', (event) => {
+	const routes = (event as RouterInstallEvent).addRoutes;
+	const Pattern = (globalThis as { URLPattern?: new (init: { pathname: string }) => unknown })
+		.URLPattern;
+	if (routes && Pattern) {
+		// Served from the cache this install fills; a file missing there goes to the network.
+		event.waitUntil(
+			routes
+				.call(event, [
+					{
+						condition: { urlPattern: new Pattern({ pathname: `${base}/_app/immutable/*` }) },
+						source: { cacheName: SHELL_CACHE }
+					},
+					// Never cached (see isPrivate): straight to the network, no detour through here.
+					...['/api/*', '/sync/*'].map((path) => ({
+						condition: { urlPattern: new Pattern({ pathname: base + path }) },
+						source: 'network' as const
+					}))
+				])
+				.catch(() => undefined)
+		);
+	}
 	event.waitUntil(
 		(async () => {
 			const cache = await caches.open(SHELL_CACHE);
@@ -67,14 +100,37 @@ async function savePage(cache: Cache, request: Request): Promise<Response> {
 async function navigate(request: Request): Promise<Response> {
 	const cache = await caches.open(PAGES_CACHE);
 	try {
-		return await savePage(cache, request);
+		return withoutPreloads(await savePage(cache, request));
 	} catch (err) {
 		const url = new URL(request.url);
 		const cached =
 			(await cache.match(url.origin + url.pathname)) ?? (await cache.match(url.origin + '/'));
-		if (cached) return cached;
+		if (cached) return withoutPreloads(cached);
 		throw err;
 	}
+}
+
+/**
+ * A page answered from here, without the preloads of its `Link` header. They help a first visit
+ * (every module asked for at once, over the network); with the files in this worker's cache they
+ * only got in the way: on an old tablet the browser compiled the 22 preloaded modules before it
+ * finished the page and drew it, so the join form (drawn by the server) showed later (#18,
+ * docs/performance.md §6). The page's own script asks for its modules anyway.
+ */
+function withoutPreloads(response: Response): Response {
+	const link = response.headers.get('link');
+	if (!link?.includes('preload')) return response;
+	const headers = new Headers(response.headers);
+	const kept = link
+		.split(/,\s*(?=<)/)
+		.filter((entry) => !/;\s*rel="?(module)?preload"?/.test(entry));
+	if (kept.length > 0) headers.set('link', kept.join(', '));
+	else headers.delete('link');
+	return new Response(response.body, {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
 }
 
 sw.addEventListener('fetch', (event) => {

@@ -111,6 +111,26 @@ describe('POST /api/rounds/{code}/participants', () => {
 		});
 	});
 
+	it("tells the step the round is in, so the page can load that step's view early", async () => {
+		const round = await newRound();
+		const join = async () =>
+			(await (
+				await post(`/api/rounds/${round.code}/participants`, { name: 'Anna', presence: 'room' })
+			).json()) as { step?: string };
+		expect((await join()).step).toBe('opening');
+		const f = provider(server.port, round.code, round.facilitatorKey);
+		try {
+			await synced(f.provider);
+			const steer = intents(f.provider);
+			expect(await steer({ type: 'step.set', from: 'opening', to: 'choice' })).toMatchObject({
+				ok: true
+			});
+		} finally {
+			f.destroy();
+		}
+		expect((await join()).step).toBe('choice');
+	});
+
 	it('accepts a code typed in lower case with a dash', async () => {
 		const round = await newRound();
 		const typed = `${round.code.slice(0, 3).toLowerCase()}-${round.code.slice(3).toLowerCase()}`;

@@ -252,6 +252,11 @@ export interface JoinResponse {
 	token: string;
 	/** The round is locked: wait (poll the session) until a facilitator lets you in. */
 	waiting?: boolean;
+	/**
+	 * The step the round is in as you joined (not for `waiting`): the page can load that step's
+	 * view while the websocket connects. The synced doc stays the truth.
+	 */
+	step?: Step;
 }
 
 /** GET /api/rounds/{code}/session with `Authorization: Bearer <token>` — who this token is. */

@@ -37,6 +37,35 @@ async function openJoin(page: Page, round: CreatedRound) {
 	await expect(page.getByLabel('Je naam')).toBeVisible();
 }
 
+test('the join form comes with the page, before the app runs; "Meedoen" waits for the app', async ({
+	browser
+}) => {
+	const setup = await newPage(browser, TABLET);
+	const round = await createRound(setup);
+	// Without JavaScript: what the server sends is all there is.
+	const bare = await newPage(browser, { ...TABLET, javaScriptEnabled: false });
+	await bare.goto(local(round.links.participant));
+	await expect(bare.getByLabel('Je naam')).toBeVisible();
+	await expect(bare.getByRole('radio', { name: /^In de zaal/ })).toBeVisible();
+	await expect(bare.getByRole('button', { name: 'Meedoen' })).toBeDisabled();
+	// With it: filled in while the app's code is still on its way, sent once the app runs.
+	const tablet = await newPage(browser, TABLET);
+	let release = () => {};
+	const filled = new Promise<void>((resolve) => (release = resolve));
+	await tablet.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
+		await filled;
+		await route.continue();
+	});
+	await tablet.goto(local(round.links.participant));
+	await tablet.getByLabel('Je naam').fill('Anna');
+	await tablet.getByRole('radio', { name: /^In de zaal/ }).tap();
+	await expect(tablet.getByRole('button', { name: 'Meedoen' })).toBeDisabled();
+	release();
+	await tablet.getByRole('button', { name: 'Meedoen' }).tap();
+	await expect(tablet.getByRole('heading', { name: 'Je doet mee' })).toBeVisible();
+	await expect(tablet.getByText('Je naam: Anna')).toBeVisible();
+});
+
 test('a name of only invisible characters is refused with a clear message', async ({ browser }) => {
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator);

@@ -97,6 +97,11 @@ test('after one visit the start page and a participant page open without wifi, a
 	await tablet.goto(local(round.links.participant));
 	// The page is under the worker's control (clients.claim / a navigation after install).
 	await expect.poll(() => tablet.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+	// A page the worker answers asks for no preloads: its files are in the cache, and on an old
+	// tablet preloads made the browser compile every module before drawing the page (#18).
+	const served = await tablet.reload();
+	expect(served?.fromServiceWorker()).toBe(true);
+	expect(served?.headers()['link'] ?? '').not.toContain('preload');
 	await joinAs(tablet, 'Anna', 'In de zaal');
 
 	// A story is in the round while this tablet is on it.
