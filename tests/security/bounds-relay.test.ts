@@ -257,7 +257,9 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 	});
 
 	it('3a. hundreds of sockets on one token: four open, the rest refused with 429', async () => {
-		const attempts = HEAVY ? 1000 : 200;
+		// Light runs stay under the TCP sockets one address may hold (socketsPerAddress), so every
+		// refusal there is the person's own bound.
+		const attempts = HEAVY ? 1000 : 100;
 		await underAttack(
 			`${attempts} sockets on one participant token`,
 			`maxSocketsPerPerson ${DEFAULT_LIMITS.maxSocketsPerPerson} → 429`,
@@ -570,11 +572,17 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 });
 
 /** Opens a socket, trying again while the server has not yet seen the last one close. */
+/**
+ * Opens again until the server has given the place back. Refused sockets are counted against
+ * the address's TCP bound until the server has seen them close, so a drop before any HTTP (0)
+ * is retried like a 429; anything else is the answer.
+ */
 async function retryOpen(code: string, token: string, from: string): Promise<Opened> {
-	for (let i = 0; i < 50; i++) {
+	const deadline = Date.now() + 15_000;
+	for (;;) {
 		const s = await openSocket(code, token, from);
-		if (s.status !== 429) return s;
+		if (s.status !== 429 && s.status !== 0) return s;
+		if (Date.now() > deadline) throw new Error(`the place was never given back (last ${s.status})`);
 		await new Promise((r) => setTimeout(r, 20));
 	}
-	throw new Error('the place was never given back');
 }
