@@ -8,5 +8,8 @@ export default defineConfig({
 	testDir: 'tests/bench',
 	testMatch: '**/*.browser.ts',
 	timeout: 300_000,
-	reporter: [['list']]
+	reporter: [['list']],
+	// Playwright's trace snapshots the page's DOM at every action, on the page's own main thread:
+	// about 60 ms of a join on the slowed tablet. Benchmarks time the page, not the recorder.
+	use: { ...base.use, trace: 'off' }
 });

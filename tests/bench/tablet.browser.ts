@@ -75,6 +75,18 @@ function watchSigns() {
 			if (!(sign in w.__seen) && check()) w.__seen[sign] = performance.now();
 		}
 	};
+	// The join's own steps: the page's first websocket, when it opened and its first frame came.
+	const sockets: Record<string, number> = {};
+	(window as unknown as { __ws: Record<string, number> }).__ws = sockets;
+	const Native = window.WebSocket;
+	window.WebSocket = class extends Native {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			super(url, protocols);
+			sockets.created ??= performance.now();
+			this.addEventListener('open', () => (sockets.open ??= performance.now()));
+			this.addEventListener('message', () => (sockets.message ??= performance.now()));
+		}
+	};
 	new MutationObserver(look).observe(document, {
 		subtree: true,
 		childList: true,
@@ -127,10 +139,26 @@ async function join(page: Page, round: CreatedRound) {
 	const step = await seen(page, 'step');
 	await expect(page.getByRole('heading', { name: 'Het kleed' })).toBeVisible();
 	const joined = step - tapped;
+	const parts = await page.evaluate(() => {
+		const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find(
+			(r) => r.name.endsWith('/participants')
+		);
+		const ws = (window as unknown as { __ws: Record<string, number | undefined> }).__ws;
+		return {
+			answered: post?.responseEnd ?? NaN,
+			created: ws.created,
+			open: ws.open,
+			message: ws.message
+		};
+	});
 	return {
 		form,
 		working,
 		joined,
+		answered: parts.answered - tapped,
+		socket: (parts.created ?? NaN) - tapped,
+		open: (parts.open ?? NaN) - tapped,
+		message: (parts.message ?? NaN) - tapped,
 		total: form + joined,
 		totalWorking: Math.max(form, working) + joined,
 		...load
@@ -191,6 +219,10 @@ test('participant, projector and facilitator on an old tablet', async ({ browser
 		note('participant', 'first', 'open → form on screen', a.form);
 		note('participant', 'first', 'open → form working (app running)', a.working);
 		note('participant', 'first', 'tap "Meedoen" → joined, step visible', a.joined);
+		note('participant', 'first', '(tap → join answered)', a.answered);
+		note('participant', 'first', '(tap → websocket made)', a.socket);
+		note('participant', 'first', '(tap → websocket open)', a.open);
+		note('participant', 'first', '(tap → first frame)', a.message);
 		note('participant', 'first', 'total (form on screen + join)', a.total);
 		note('participant', 'first', 'total (form working + join)', a.totalWorking);
 		note('participant', 'first', '(open → HTML arrived)', a.html);
@@ -203,6 +235,10 @@ test('participant, projector and facilitator on an old tablet', async ({ browser
 		note('participant', 'repeat', 'open → form on screen', b.form);
 		note('participant', 'repeat', 'open → form working (app running)', b.working);
 		note('participant', 'repeat', 'tap "Meedoen" → joined, step visible', b.joined);
+		note('participant', 'repeat', '(tap → join answered)', b.answered);
+		note('participant', 'repeat', '(tap → websocket made)', b.socket);
+		note('participant', 'repeat', '(tap → websocket open)', b.open);
+		note('participant', 'repeat', '(tap → first frame)', b.message);
 		note('participant', 'repeat', 'total (form on screen + join)', b.total);
 		note('participant', 'repeat', 'total (form working + join)', b.totalWorking);
 		note('participant', 'repeat', '(open → HTML arrived)', b.html);

@@ -17,11 +17,14 @@ import { TABLET, createRound, local, newPage } from './helpers';
 /** The target of #7: the first load must never need more than this. */
 export const PARTICIPANT_JS_TARGET_KB = 100;
 /**
- * What CI enforces: the size measured on 2026-12-07 (97.0 KB) with half a kilobyte of headroom,
- * so the first load cannot quietly grow back towards the target. Never above the target; lower
- * it as the page gets smaller.
+ * What CI enforces: the size measured with half a kilobyte of headroom, so the first load cannot
+ * quietly grow back towards the target. Never above the target; lower it as the page gets smaller.
+ * Set on 2026-12-07 at 97.5 (97.0 measured); the server-drawn join form and the service worker's
+ * routes of #18 brought the page to 97.46–97.51 KB over three builds of one commit (SvelteKit's
+ * version is the build's time; the hashed file names it changes make the gzip vary by about 40
+ * bytes), so it failed one build in three: now 98.0 (docs/performance.md §4).
  */
-export const PARTICIPANT_JS_BUDGET_KB = 97.5;
+export const PARTICIPANT_JS_BUDGET_KB = 98;
 const KLEED_HEADING = 'Het kleed';
 
 test("a participant's first load stays within the JavaScript budget; LiveKit is not in it", async ({
