@@ -200,6 +200,21 @@ function note(page: string, visit: Row['visit'], what: string, ms: number) {
 	row.ms.push(ms);
 }
 
+/** The rows of one participant's join, in the order they are printed. */
+function noteJoin(visit: Row['visit'], j: Awaited<ReturnType<typeof join>>) {
+	note('participant', visit, 'open → form on screen', j.form);
+	note('participant', visit, 'open → form working (app running)', j.working);
+	note('participant', visit, 'tap "Meedoen" → joined, step visible', j.joined);
+	note('participant', visit, '(tap → join answered)', j.answered);
+	note('participant', visit, '(tap → websocket made)', j.socket);
+	note('participant', visit, '(tap → websocket open)', j.open);
+	note('participant', visit, '(tap → first frame)', j.message);
+	note('participant', visit, 'total (form on screen + join)', j.total);
+	note('participant', visit, 'total (form working + join)', j.totalWorking);
+	note('participant', visit, '(open → HTML arrived)', j.html);
+	note('participant', visit, `(open → last of ${j.scripts} scripts arrived)`, j.lastScript);
+}
+
 async function fresh(browser: Browser, options: Parameters<typeof newPage>[1]) {
 	const page = await newPage(browser, options);
 	await oldDevice(page);
@@ -216,33 +231,13 @@ test('participant, projector and facilitator on an old tablet', async ({ browser
 		const first = await createRound(setup);
 		const tablet = await fresh(browser, TABLET);
 		const a = await join(tablet, first);
-		note('participant', 'first', 'open → form on screen', a.form);
-		note('participant', 'first', 'open → form working (app running)', a.working);
-		note('participant', 'first', 'tap "Meedoen" → joined, step visible', a.joined);
-		note('participant', 'first', '(tap → join answered)', a.answered);
-		note('participant', 'first', '(tap → websocket made)', a.socket);
-		note('participant', 'first', '(tap → websocket open)', a.open);
-		note('participant', 'first', '(tap → first frame)', a.message);
-		note('participant', 'first', 'total (form on screen + join)', a.total);
-		note('participant', 'first', 'total (form working + join)', a.totalWorking);
-		note('participant', 'first', '(open → HTML arrived)', a.html);
-		note('participant', 'first', `(open → last of ${a.scripts} scripts arrived)`, a.lastScript);
+		noteJoin('first', a);
 		await serviceWorkerReady(tablet);
 		const next = await createRound(setup);
 		const again = await tablet.context().newPage();
 		await oldDevice(again);
 		const b = await join(again, next);
-		note('participant', 'repeat', 'open → form on screen', b.form);
-		note('participant', 'repeat', 'open → form working (app running)', b.working);
-		note('participant', 'repeat', 'tap "Meedoen" → joined, step visible', b.joined);
-		note('participant', 'repeat', '(tap → join answered)', b.answered);
-		note('participant', 'repeat', '(tap → websocket made)', b.socket);
-		note('participant', 'repeat', '(tap → websocket open)', b.open);
-		note('participant', 'repeat', '(tap → first frame)', b.message);
-		note('participant', 'repeat', 'total (form on screen + join)', b.total);
-		note('participant', 'repeat', 'total (form working + join)', b.totalWorking);
-		note('participant', 'repeat', '(open → HTML arrived)', b.html);
-		note('participant', 'repeat', `(open → last of ${b.scripts} scripts arrived)`, b.lastScript);
+		noteJoin('repeat', b);
 		if (!b.fromServiceWorker)
 			console.log('note: the repeat visit was not served by the service worker');
 		await tablet.context().close();

@@ -571,7 +571,6 @@ describe('relay bounds under attack (#15)', { timeout: HEAVY ? 300_000 : 60_000 
 	});
 });
 
-/** Opens a socket, trying again while the server has not yet seen the last one close. */
 /**
  * Opens again until the server has given the place back. Refused sockets are counted against
  * the address's TCP bound until the server has seen them close, so a drop before any HTTP (0)
