@@ -7,6 +7,10 @@ declare global {
 		// interface PageState {}
 		// interface Platform {}
 	}
+	interface Window {
+		/** A language tapped before the app ran, kept by the script in app.html. */
+		kleedLocale?: string;
+	}
 }
 
 export {};

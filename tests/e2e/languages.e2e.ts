@@ -116,8 +116,46 @@ test('a name half typed on the join page stays when the language changes', async
 		)
 	);
 	await page.reload();
+	// The form is drawn by the server: it is empty before the app runs and takes drafts back.
+	// Once "Meedoen" works, the app has run, and the old draft must still not be in the field.
+	await expect(page.getByRole('button', { name: text('tr', 'join_button') })).toBeEnabled();
 	await expect(page.getByLabel(text('tr', 'join_name_label'))).toHaveValue('');
 	expect(await page.evaluate(() => sessionStorage.getItem('kleed:drafts'))).toBeNull();
+});
+
+test('a language tapped before the app runs is chosen once it runs, with the name typed before it', async ({
+	browser
+}) => {
+	const setup = await newPage(browser, TABLET);
+	const round = await createRound(setup);
+	// An old tablet: the page is on screen, the app's code still on its way.
+	const page = await newPage(browser, TABLET);
+	let release = () => {};
+	const tapped = new Promise<void>((resolve) => (release = resolve));
+	await page.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
+		await tapped;
+		await route.continue();
+	});
+	await page.goto(local(round.links.participant));
+	await page.getByLabel(text('nl', 'join_name_label')).fill('Fatma');
+	const arabic = languageButtons(page).getByRole('button', { name: 'العربية', exact: true });
+	await arabic.tap();
+	// The tap is seen at once (the app is not there yet to act on it).
+	await expect(arabic).toHaveAttribute('aria-pressed', 'true');
+	await expect(
+		languageButtons(page).getByRole('button', { name: 'Nederlands', exact: true })
+	).toHaveAttribute('aria-pressed', 'false');
+	await expectLanguage(page, 'nl', 'ltr');
+	await expect(page.getByRole('button', { name: text('nl', 'join_button') })).toBeDisabled();
+	release();
+	await expectLanguage(page, 'ar', 'rtl');
+	await expect(page.getByRole('heading', { name: text('ar', 'join_heading') })).toBeVisible();
+	await expect(page.getByLabel(text('ar', 'join_name_label'))).toHaveValue('Fatma');
+	await expect(page.getByRole('button', { name: text('ar', 'join_button') })).toBeEnabled();
+	// Once the app runs, a tap acts at once, as before.
+	await languageButtons(page).getByRole('button', { name: 'English', exact: true }).tap();
+	await expectLanguage(page, 'en', 'ltr');
+	await expect(page.getByLabel(text('en', 'join_name_label'))).toHaveValue('Fatma');
 });
 
 test('a participant who switches language in the middle of a round stays in it', async ({

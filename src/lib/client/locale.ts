@@ -1,5 +1,6 @@
 import {
 	getLocale,
+	isLocale,
 	getTextDirection,
 	locales,
 	setLocale,
@@ -66,4 +67,16 @@ export function chooseLanguage(locale: Locale): void {
 	document.documentElement.lang = locale;
 	document.documentElement.dir = getTextDirection(locale);
 	setLocale(locale);
+}
+
+/**
+ * Chooses the language someone tapped before the app ran. The page is drawn by the server, so
+ * on an old tablet its language buttons show a second or more before they work; the little
+ * script in app.html keeps the last tap, and the app, once it runs, acts on it (a tap after
+ * that goes straight to `chooseLanguage`).
+ */
+export function chooseEarlyLanguage(): void {
+	const early = window.kleedLocale;
+	window.kleedLocale = undefined;
+	if (early && isLocale(early)) chooseLanguage(early);
 }
