@@ -66,6 +66,34 @@ test('the join form comes with the page, before the app runs; "Meedoen" waits fo
 	await expect(tablet.getByText('Je naam: Anna')).toBeVisible();
 });
 
+test('the start page is drawn before the app runs; its buttons wait for it, and nothing typed is lost', async ({
+	browser
+}) => {
+	const setup = await newPage(browser, TABLET);
+	const round = await createRound(setup);
+	const tablet = await newPage(browser, TABLET);
+	let release = () => {};
+	const typed = new Promise<void>((resolve) => (release = resolve));
+	await tablet.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
+		await typed;
+		await route.continue();
+	});
+	await tablet.goto('/');
+	const field = tablet.getByLabel('Code van de ronde');
+	await field.fill(round.code.toLowerCase());
+	await expect(tablet.getByRole('button', { name: 'Meedoen' })).toBeDisabled();
+	await expect(tablet.getByRole('button', { name: 'Nieuwe ronde' })).toBeDisabled();
+	// Enter with the button still waiting: not sent as a plain form (which reloaded the page and
+	// lost the code).
+	await field.press('Enter');
+	await expect(tablet).toHaveURL(/\/$/);
+	await expect(field).toHaveValue(round.code.toLowerCase());
+	release();
+	await tablet.getByRole('button', { name: 'Meedoen' }).tap();
+	await expect(tablet).toHaveURL(new RegExp(`/r/${round.code}$`));
+	await expect(tablet.getByLabel('Je naam')).toBeVisible();
+});
+
 test('a name of only invisible characters is refused with a clear message', async ({ browser }) => {
 	const facilitator = await newPage(browser, LAPTOP);
 	const round = await createRound(facilitator);

@@ -212,6 +212,8 @@ test('an erased round is forgotten by the device that led it', async ({ browser 
 		.click();
 	await expect.poll(remembered).not.toContain(code);
 	await page.goto('/');
+	// The page's own rounds are read once the app runs ("Nieuwe ronde" waits for it).
+	await expect(page.getByRole('button', { name: 'Nieuwe ronde' })).toBeEnabled();
 	await expect(page.getByRole('link', { name: 'Terug naar mijn ronde' })).toHaveCount(0);
 });
 
