@@ -87,6 +87,20 @@ export async function createRound(page: Page, title = 'Proefronde'): Promise<Cre
 	return (await response.json()) as CreatedRound;
 }
 
+/**
+ * An old tablet, made certain: the page the server drew is on screen, but the app's code is held
+ * back until `release()` is called, so the test can act in the second before the app runs.
+ */
+export async function holdApp(page: Page): Promise<{ release: () => void }> {
+	let release = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await page.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
+		await released;
+		await route.continue();
+	});
+	return { release };
+}
+
 /** Opens a device on one of the round's links (facilitator, projector, observer, tablet). */
 export async function open(
 	browser: Browser,

@@ -7,6 +7,7 @@ import {
 	expectStep,
 	joinAs,
 	local,
+	holdApp,
 	newPage,
 	open,
 	participant,
@@ -50,12 +51,7 @@ test('the join form comes with the page, before the app runs; "Meedoen" waits fo
 	await expect(bare.getByRole('button', { name: 'Meedoen' })).toBeDisabled();
 	// With it: filled in while the app's code is still on its way, sent once the app runs.
 	const tablet = await newPage(browser, TABLET);
-	let release = () => {};
-	const filled = new Promise<void>((resolve) => (release = resolve));
-	await tablet.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
-		await filled;
-		await route.continue();
-	});
+	const { release } = await holdApp(tablet);
 	await tablet.goto(local(round.links.participant));
 	await tablet.getByLabel('Je naam').fill('Anna');
 	await tablet.getByRole('radio', { name: /^In de zaal/ }).tap();
@@ -72,12 +68,7 @@ test('the start page is drawn before the app runs; its buttons wait for it, and 
 	const setup = await newPage(browser, TABLET);
 	const round = await createRound(setup);
 	const tablet = await newPage(browser, TABLET);
-	let release = () => {};
-	const typed = new Promise<void>((resolve) => (release = resolve));
-	await tablet.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
-		await typed;
-		await route.continue();
-	});
+	const { release } = await holdApp(tablet);
 	await tablet.goto('/');
 	const field = tablet.getByLabel('Code van de ronde');
 	await field.fill(round.code.toLowerCase());

@@ -9,6 +9,7 @@ import {
 	expectStep,
 	joinAs,
 	local,
+	holdApp,
 	newPage,
 	nextStep,
 	open,
@@ -130,12 +131,7 @@ test('a language tapped before the app runs is chosen once it runs, with the nam
 	const round = await createRound(setup);
 	// An old tablet: the page is on screen, the app's code still on its way.
 	const page = await newPage(browser, TABLET);
-	let release = () => {};
-	const tapped = new Promise<void>((resolve) => (release = resolve));
-	await page.route(/\/_app\/immutable\/entry\/start\./, async (route) => {
-		await tapped;
-		await route.continue();
-	});
+	const { release } = await holdApp(page);
 	await page.goto(local(round.links.participant));
 	await page.getByLabel(text('nl', 'join_name_label')).fill('Fatma');
 	const arabic = languageButtons(page).getByRole('button', { name: 'العربية', exact: true });
