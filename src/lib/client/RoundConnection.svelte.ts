@@ -20,7 +20,7 @@ import { IntentChannel } from './IntentChannel';
 import { OwnVote } from './OwnVote.svelte';
 import { RoundView } from './RoundView.svelte';
 import { ServerClock } from './ServerClock';
-import { SyncProvider } from './SyncProvider';
+import { SyncProvider, syncUrl } from './SyncProvider';
 
 /** Why the server ended the connection for good (close codes 4400–4499). */
 export type ClosedReason = 'version' | 'notFound' | 'removed' | 'error';
@@ -40,6 +40,8 @@ export interface RoundConnectionOptions {
 	role: Role;
 	/** Set for participants: lets the list mark "you" and count yourself online while connected. */
 	participantId?: string;
+	/** A socket from `openRoundSocket`, opened in this same task (SyncProvider's `socket`). */
+	socket?: WebSocket;
 }
 
 // Stable objects, so `$derived(round.status)` does not change when nothing changed.
@@ -52,6 +54,25 @@ const CLOSED_REASONS: Record<number, ClosedReason> = {
 	[CloseCode.roundNotFound]: 'notFound',
 	[CloseCode.removed]: 'removed'
 };
+
+/** Where a device's socket to the round goes, and with what (SyncProvider's options). */
+function socketAddress(code: string, token: string) {
+	const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+	return {
+		url: `${scheme}://${window.location.host}${SYNC_PATH}`,
+		room: code,
+		params: { token, v: String(PROTOCOL_VERSION) }
+	};
+}
+
+/**
+ * Opens the round's socket ahead of its RoundConnection, to be handed to it (`socket`) in the
+ * same task: the join page does so as soon as the join is answered, so the handshake runs
+ * while the participant's view is built (#18).
+ */
+export function openRoundSocket(code: string, token: string): WebSocket {
+	return new WebSocket(syncUrl(socketAddress(code, token)));
+}
 
 /**
  * The live connection to one round: the doc as the pages read it (`RoundView`), the socket's
@@ -97,11 +118,9 @@ export class RoundConnection extends RoundView {
 		this.role = options.role;
 		this.#doc = doc;
 
-		const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
 		const provider = (this.#provider = new SyncProvider(doc, {
-			url: `${scheme}://${window.location.host}${SYNC_PATH}`,
-			room: options.code,
-			params: { token: options.token, v: String(PROTOCOL_VERSION) }
+			...socketAddress(options.code, options.token),
+			socket: options.socket
 		}));
 		this.#intents = new IntentChannel({
 			transmit(request) {

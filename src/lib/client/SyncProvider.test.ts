@@ -20,7 +20,7 @@ import { type Intent, type IntentResult } from '$lib/round/intents';
 import { encodeIntent } from '../../../tests/helpers/intents.ts';
 import { childServerSuite } from '../../../tests/helpers/childSuite.ts';
 import { createRound, joinRound, until } from '../../../tests/helpers/server.ts';
-import { SyncProvider, reconnectDelay, type SyncProviderOptions } from './SyncProvider';
+import { SyncProvider, reconnectDelay, syncUrl, type SyncProviderOptions } from './SyncProvider';
 
 const suite = childServerSuite();
 
@@ -163,6 +163,60 @@ describe('a connection', () => {
 		});
 		suite.onCleanup(() => (p.destroy(), doc.destroy()));
 		expect(p.send(new Uint8Array([3]))).toBe(false);
+	});
+});
+
+describe("a socket opened ahead by the page (the join page's, #18)", () => {
+	const early = (code: string, token: string) =>
+		new WS(
+			syncUrl({
+				url: `ws://127.0.0.1:${suite.port}/sync`,
+				room: code,
+				params: { token, v: String(PROTOCOL_VERSION) }
+			})
+		) as unknown as WebSocket;
+
+	it('is the first attempt while it is still opening: no second socket, and it syncs', async () => {
+		const round = await createRound(suite.port, { title: 'Buurthuis' });
+		const anna = await joinRound(suite.port, round.code, 'Anna');
+		const socket = early(round.code, anna.token);
+		const a = device(round.code, anna.token, { socket });
+		expect(a.provider.ws).toBe(socket);
+		await synced(a);
+		expect(a.provider.ws).toBe(socket);
+		expect(a.statuses).toEqual(['connecting', 'connected']);
+		expect(a.meta.get('title')).toBe('Buurthuis');
+		expect((await a.send({ type: 'join', presence: 'room' })).ok).toBe(true);
+	});
+
+	it('is closed and replaced when it is no longer opening (its first frames may be gone)', async () => {
+		const round = await createRound(suite.port, { title: 'Buurthuis' });
+		const anna = await joinRound(suite.port, round.code, 'Anna');
+		const socket = early(round.code, anna.token);
+		await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+		const a = device(round.code, anna.token, { socket });
+		expect(a.provider.ws).not.toBe(socket);
+		expect(socket.readyState).toBeGreaterThanOrEqual(2); // closing or closed
+		await synced(a);
+		expect(a.meta.get('title')).toBe('Buurthuis');
+	});
+
+	it('is closed when the provider is destroyed before it connected', async () => {
+		const round = await createRound(suite.port);
+		const anna = await joinRound(suite.port, round.code, 'Anna');
+		const socket = early(round.code, anna.token);
+		const doc = new Y.Doc();
+		const p = new SyncProvider(doc, {
+			url: `ws://127.0.0.1:${suite.port}/sync`,
+			room: round.code,
+			params: { token: anna.token, v: String(PROTOCOL_VERSION) },
+			WebSocket: WS as unknown as typeof WebSocket,
+			page: null,
+			socket
+		});
+		p.destroy();
+		doc.destroy();
+		expect(socket.readyState).toBeGreaterThanOrEqual(2);
 	});
 });
 

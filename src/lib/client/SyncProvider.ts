@@ -46,6 +46,13 @@ export interface SyncProviderOptions {
 	/** For Node (tests): `ws` has the browser's WebSocket API. */
 	WebSocket?: typeof WebSocket;
 	/**
+	 * A socket to `syncUrl(options)` the caller opened a moment ago, in this same task, so that
+	 * no event of it can have been missed: the first attempt uses it while it is still opening
+	 * (the join page opens it as soon as the join is answered, before the page is built, #18).
+	 * One that is no longer opening is closed and a fresh one made.
+	 */
+	socket?: WebSocket;
+	/**
 	 * Where `pagehide`/`pageshow`/`online`/`offline` arrive; the window in the browser.
 	 */
 	page?: EventTarget | null;
@@ -56,8 +63,27 @@ export interface SyncProviderOptions {
 /** A frame handler for one message type; the decoder stands after the type. */
 export type FrameHandler = (decoder: decoding.Decoder) => void;
 
-// WebSocket.OPEN, without relying on a global WebSocket (Node 20 has none).
+// WebSocket.CONNECTING and OPEN, without relying on a global WebSocket (Node 20 has none).
+const CONNECTING = 0;
 const OPEN = 1;
+
+/** Closes a socket unused; closed while opening it reports an error (Node's `ws` throws it). */
+function drop(ws: WebSocket): void {
+	ws.onerror = () => {};
+	ws.close();
+}
+
+/** The socket's address: `url`, the room as the last path segment, the parameters. */
+export function syncUrl({
+	url,
+	room,
+	params
+}: Pick<SyncProviderOptions, 'url' | 'room' | 'params'>) {
+	const query = Object.entries(params)
+		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+		.join('&');
+	return `${url.replace(/\/+$/, '')}/${room}${query ? `?${query}` : ''}`;
+}
 
 /**
  * How long to wait before attempt `failures` + 1: exponential from 200 ms up to `max`, each wait
@@ -110,17 +136,17 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	/** When the open question (a probe) counts as unanswered; null while none is open. */
 	#answerBy: number | null = null;
 	#retry: ReturnType<typeof setTimeout> | undefined;
+	/** The caller's socket for the first attempt (options.socket), until that attempt. */
+	#early: WebSocket | null;
 	readonly #watchdog: ReturnType<typeof setInterval>;
 
 	constructor(doc: Y.Doc, options: SyncProviderOptions) {
 		super();
 		this.doc = doc;
 		this.awareness = new awarenessProtocol.Awareness(doc);
-		const query = Object.entries(options.params)
-			.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-			.join('&');
-		this.#url = `${options.url.replace(/\/+$/, '')}/${options.room}${query ? `?${query}` : ''}`;
+		this.#url = syncUrl(options);
 		this.#WebSocket = options.WebSocket ?? WebSocket;
+		this.#early = options.socket ?? null;
 		this.#maxBackoffMs = options.maxBackoffMs ?? 2500;
 		// A socket whose wifi is gone stays "open" to the browser for half a minute or more. A
 		// quiet round may carry nothing for 15 s, so after 4 s of silence we ask the relay
@@ -191,6 +217,8 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 
 	destroy(): void {
 		clearInterval(this.#watchdog);
+		if (this.#early) drop(this.#early);
+		this.#early = null;
 		this.disconnect();
 		this.#page?.removeEventListener('pagehide', this.#onPageHide);
 		this.#page?.removeEventListener('pageshow', this.#onPageShow);
@@ -203,7 +231,10 @@ export class SyncProvider extends ObservableV2<SyncProviderEvents> {
 	}
 
 	#open(): void {
-		const ws = new this.#WebSocket(this.#url);
+		const early = this.#early;
+		this.#early = null;
+		if (early && early.readyState !== CONNECTING) drop(early);
+		const ws = early?.readyState === CONNECTING ? early : new this.#WebSocket(this.#url);
 		ws.binaryType = 'arraybuffer';
 		this.ws = ws;
 		this.wsconnected = false;
