@@ -30,6 +30,24 @@ function firstLine(message) {
 	return (plain.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 200);
 }
 
+/**
+ * What a failed Playwright test's error says beyond its first line, for a log that shows only
+ * its last lines: where it failed, the locator, what was expected and received, and the first
+ * lines of the call log (at most seven lines in all).
+ */
+function details(error) {
+	// eslint-disable-next-line no-control-regex
+	const plain = String(error?.message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+	const lines = [];
+	if (error?.location) lines.push(`at ${where(error.location.file)}:${error.location.line}`);
+	const wanted = /^\s*(Locator|Expected|Received|Timeout|- )/;
+	for (const line of plain.split('\n').slice(1)) {
+		if (lines.length >= 7) break;
+		if (wanted.test(line)) lines.push(line.trim().slice(0, 200));
+	}
+	return lines.map((line) => `  ${line}`);
+}
+
 /** Every test of a Playwright JSON report with its spec, through nested describe blocks. */
 function* playwrightTests(suites) {
 	for (const suite of suites) {
@@ -87,6 +105,7 @@ if (playwright) {
 			console.log(
 				`failed: Playwright: ${spec.file}:${spec.line} > ${spec.title}: ${firstLine(error)}`
 			);
+			for (const line of details(test.results?.at(-1)?.error)) console.log(line);
 		} else if (test.status === 'flaky') {
 			console.log(
 				`flaky (passed on a retry): Playwright: ${spec.file}:${spec.line} > ${spec.title}`
