@@ -165,7 +165,7 @@ test('choices made on the start page before the app runs are the ones the practi
 }) => {
 	// An old tablet shows the server's start page a second or more before the app runs. Svelte
 	// keeps ticked boxes then, but set the two lists back: 6 neighbours in English became 8 in
-	// Dutch without a word (seen in CI, where this file's first test got seven neighbours).
+	// Dutch without a word (the likely cause of a CI failure of this file's first test).
 	const page = await newPage(browser, LAPTOP);
 	const { release } = await holdApp(page);
 	await page.goto('/');
