@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_CONTENT } from '../../tests/helpers/practice.ts';
 import type { TrainingContent } from '../../src/lib/practice/types.ts';
 import { planBallots } from './ballots.ts';
-import { planRound, resolveSituations } from './cast.ts';
+import { MIN_RAISERS, planRound, resolveSituations } from './cast.ts';
 import { Random } from './random.ts';
 
 describe('the cast', () => {
@@ -42,6 +42,24 @@ describe('the cast', () => {
 				expect(without[0]!.name).not.toBe('Maria-Magdalena van den Berg');
 			}
 		}
+	});
+
+	it('always has hands to give the word to: two neighbours with a device who stay raise one', () => {
+		let topUps = 0;
+		for (let n = 4; n <= 12; n++) {
+			for (let seed = 1; seed <= 40; seed++) {
+				for (const situations of [[], ['leave', 'no']] as const) {
+					const settings = { neighbours: n, situations: [...situations] };
+					const { cast } = planRound(settings, TEST_CONTENT, seed);
+					const raisers = cast.filter((c) => !c.noDevice && c.leavesIn === null && c.raises > 0);
+					expect(raisers.length).toBeGreaterThanOrEqual(MIN_RAISERS);
+					expect(cast.every((c) => c.raises >= 0 && c.raises <= 2)).toBe(true);
+					if (raisers.every((c) => c.raises === 1)) topUps++;
+				}
+			}
+		}
+		// Not all the same: most rounds keep their random hands.
+		expect(topUps).toBeLessThan(9 * 40 * 2);
 	});
 
 	it("'leave' makes exactly one neighbour leave once", () => {

@@ -48,6 +48,9 @@ export interface PracticePlan {
 	cast: NeighbourProfile[];
 }
 
+/** Neighbours who raise a hand at least once in Verdieping and in Verbreding (see planRound). */
+export const MIN_RAISERS = 2;
+
 /** Used while a language's training content is still empty (never in a finished release). */
 const FALLBACK: TrainingContent = {
 	names: ['Anna', 'Bram', 'Cem', 'Dewi', 'Esra', 'Fatima', 'Gerrit', 'Hanna', 'Ilse', 'Jamal'],
@@ -150,5 +153,15 @@ export function planRound(
 		)
 	);
 	if (withoutDevice) withoutDevice.noDevice = true;
+	// Hands for the trainee to give the word to, in Verdieping and Verbreding, for sure: at least
+	// MIN_RAISERS neighbours with a device who stay raise one (the one whose story is chosen does
+	// not in Verdieping, so one is not enough). At random, a round had none a time in a hundred.
+	const stay = cast.filter((c) => !c.noDevice && c.leavesIn === null);
+	const missing = MIN_RAISERS - stay.filter((c) => c.raises > 0).length;
+	if (missing > 0) {
+		for (const c of random.shuffle(stay.filter((c) => c.raises === 0)).slice(0, missing)) {
+			c.raises = 1;
+		}
+	}
 	return { situations, cast };
 }
