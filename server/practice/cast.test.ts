@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_CONTENT } from '../../tests/helpers/practice.ts';
 import type { TrainingContent } from '../../src/lib/practice/types.ts';
+import { trainingContent } from '../../src/lib/practice/content.ts';
 import { planBallots } from './ballots.ts';
 import { MIN_RAISERS, planRound, resolveSituations } from './cast.ts';
 import { Random } from './random.ts';
@@ -60,6 +61,18 @@ describe('the cast', () => {
 		}
 		// Not all the same: most rounds keep their random hands.
 		expect(topUps).toBeLessThan(9 * 40 * 2);
+	});
+
+	it('the round of a CI failure (seed 2126475550) now has a hand besides the teller', () => {
+		// Only Fatma raised hands (with the training content of then), and her story was chosen:
+		// Verdieping stayed without a hand.
+		const { cast } = planRound(
+			{ neighbours: 6, situations: ['tie', 'no'] },
+			trainingContent('nl'),
+			2126475550
+		);
+		const raisers = cast.filter((c) => !c.noDevice && c.raises > 0).map((c) => c.name);
+		expect(raisers.length).toBeGreaterThanOrEqual(2);
 	});
 
 	it("'leave' makes exactly one neighbour leave once", () => {
