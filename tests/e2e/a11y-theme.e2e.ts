@@ -6,6 +6,7 @@ import {
 	PROJECTOR,
 	TABLET,
 	createRound,
+	holdApp,
 	local,
 	newPage,
 	nextStep,
@@ -186,7 +187,13 @@ test('high contrast: from the system or the "Meer contrast" button, kept per dev
 
 	await bramToggle.tap();
 	await expect(bramToggle).toHaveAttribute('aria-pressed', 'false');
+	// The choice holds from the first paint, before the app runs (app.html), not a second later.
+	const { release } = await holdApp(bram);
 	await bram.reload();
+	expect(await bram.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+		'rgb(247, 241, 232)'
+	);
+	release();
 	await expect(bram.getByRole('button', { name: 'Meer contrast' })).toHaveAttribute(
 		'aria-pressed',
 		'false'
