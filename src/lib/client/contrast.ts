@@ -6,6 +6,7 @@
  */
 export type ContrastChoice = 'more' | 'normal';
 
+/** Also read by the few lines in src/app.html that apply the choice before the page is drawn. */
 const KEY = 'kleed:contrast';
 
 /** The stored choice on this device, or null: follow the operating system. */
